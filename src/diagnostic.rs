@@ -1,0 +1,342 @@
+//! Problems found in a briefing's content, kept as data until they reach the user.
+//!
+//! Every stage records what it finds as a [`Diagnostic`] and goes on where it can, so
+//! one build reports all problems at once. Only the edge of the program turns them into
+//! text ([`Diagnostic::render`]) or JSON (they are `Serialize`).
+
+use serde::Serialize;
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// How serious a diagnostic is: errors fail the build, warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Something to look at; the site is still built.
+    Warning,
+    /// The site cannot be built until it is fixed.
+    Error,
+}
+
+/// What went wrong. Each kind knows its message and, where there is one, a hint.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[allow(missing_docs)] // the fields are what the messages name
+pub enum Problem {
+    /// A required file is not there.
+    #[error("{what} is missing")]
+    MissingFile { what: String },
+    /// A file could not be read or written.
+    #[error("{message}")]
+    Io { message: String },
+    /// A file is not valid UTF-8.
+    #[error("the file is not valid UTF-8 (first bad byte at offset {offset})")]
+    NotUtf8 { offset: usize },
+    /// TOML (site.toml, a sidecar or front matter) that does not parse or fit.
+    #[error("{message}")]
+    Toml { message: String },
+    /// Front matter opened with `+++` but never closed.
+    #[error("front matter starts with `+++` but has no closing `+++` line")]
+    UnclosedFrontMatter,
+    /// A citation names a source that does not exist.
+    #[error("unknown source `{id}` in citation")]
+    UnknownSource { id: String, known: Vec<String> },
+    /// A quoted citation whose words are not in the source.
+    #[error("quote not found in source `{id}`: \"{quote}\"")]
+    QuoteNotFound { id: String, quote: String },
+    /// A citation that opens like one (`[@`) but cannot be read.
+    #[error("malformed citation: {reason}")]
+    MalformedCitation { reason: String },
+    /// A timeline heading that does not start with a date.
+    #[error("timeline heading has no date: `{heading}`")]
+    TimelineHeadingWithoutDate { heading: String },
+    /// A date that is not ISO 8601 or does not exist.
+    #[error("{0}")]
+    InvalidDate(#[from] crate::date::InvalidDate),
+    /// A page whose name is taken by one of the site's own pages.
+    #[error("a page may not be called `{name}`: the site uses that path itself")]
+    ReservedPage { name: String },
+    /// Two source files share one id.
+    #[error("two sources have the id `{id}`")]
+    DuplicateSource { id: String },
+    /// A source file whose kind of content is not read.
+    #[error("unsupported source file type `.{extension}`")]
+    UnsupportedSource { extension: String },
+    /// Something the ingestion could not find in a source.
+    #[error("{message}")]
+    Ingestion { message: String },
+    /// A template failed to compile or render.
+    #[error("template error: {message}")]
+    Template { message: String },
+}
+
+impl Problem {
+    /// A stable, machine-readable name for the kind of problem (used in JSON output).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Problem::MissingFile { .. } => "missing_file",
+            Problem::Io { .. } => "io",
+            Problem::NotUtf8 { .. } => "not_utf8",
+            Problem::Toml { .. } => "toml",
+            Problem::UnclosedFrontMatter => "unclosed_front_matter",
+            Problem::UnknownSource { .. } => "unknown_source",
+            Problem::QuoteNotFound { .. } => "quote_not_found",
+            Problem::MalformedCitation { .. } => "malformed_citation",
+            Problem::TimelineHeadingWithoutDate { .. } => "timeline_heading_without_date",
+            Problem::InvalidDate(_) => "invalid_date",
+            Problem::ReservedPage { .. } => "reserved_page",
+            Problem::DuplicateSource { .. } => "duplicate_source",
+            Problem::UnsupportedSource { .. } => "unsupported_source",
+            Problem::Ingestion { .. } => "ingestion",
+            Problem::Template { .. } => "template",
+        }
+    }
+
+    /// What the editor can do about it.
+    pub fn help(&self) -> Option<String> {
+        Some(match self {
+            Problem::UnknownSource { known, .. } if known.is_empty() => {
+                "add the article to content/sources/; its file name (without extension) is its id"
+                    .to_string()
+            }
+            Problem::UnknownSource { known, .. } => format!(
+                "known sources: {}; a source's id is its file name in content/sources/ without extension",
+                known.join(", ")
+            ),
+            Problem::QuoteNotFound { .. } => "quote the source's exact words (whitespace, quote marks and dashes may differ); check `sources/<id>/` in the built site for the source's cleaned text".to_string(),
+            Problem::TimelineHeadingWithoutDate { .. } => {
+                "start each event heading with an ISO date: `## 2026-04-27 — What happened` (or `2026-04`, `2030`)".to_string()
+            }
+            Problem::ReservedPage { .. } => "rename the file in content/pages/".to_string(),
+            Problem::UnclosedFrontMatter => "end the front matter with a line holding only `+++`".to_string(),
+            Problem::MalformedCitation { .. } => {
+                "write citations as [@id] or [@id \"exact words\"]; several as [@a; @b]".to_string()
+            }
+            Problem::MissingFile { what } if what.contains("site.toml") => {
+                "create content/site.toml with at least `title` and `base_url`, or run `briefing build --root DIR` from the briefing's folder".to_string()
+            }
+            _ => return None,
+        })
+    }
+}
+
+/// A 1-based line and column (columns count characters, not bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Position {
+    /// Line number, starting at 1.
+    pub line: usize,
+    /// Column number in characters, starting at 1.
+    pub column: usize,
+}
+
+impl Position {
+    /// The position of byte `offset` in `text`. Offsets past the end point just past it.
+    pub fn of_offset(text: &str, offset: usize) -> Position {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let before = &text[..offset];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        Position {
+            line: before.matches('\n').count() + 1,
+            column: before[line_start..].chars().count() + 1,
+        }
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// Where in a file a diagnostic points, with the line's text for display.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Location {
+    /// Line and column of the start.
+    #[serde(flatten)]
+    pub position: Position,
+    /// The whole line the problem starts on.
+    #[serde(skip)]
+    pub line_text: String,
+    /// The highlighted byte range within `line_text`.
+    #[serde(skip)]
+    pub highlight: Range<usize>,
+}
+
+impl Location {
+    /// The location of `span` (byte offsets) in `text`.
+    pub fn of_span(text: &str, span: Range<usize>) -> Location {
+        let start = floor_char_boundary(text, span.start.min(text.len()));
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let line_text = text[line_start..line_end].trim_end_matches('\r').to_string();
+        let end = span.end.clamp(start, line_end).min(line_start + line_text.len());
+        Location {
+            position: Position::of_offset(text, start),
+            highlight: (start - line_start)..(end - line_start).max(start - line_start),
+            line_text,
+        }
+    }
+}
+
+/// One problem, in one file, perhaps at one place in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// The file, relative to the briefing's root where possible.
+    pub file: PathBuf,
+    /// Where in the file, when the problem has a place.
+    pub location: Option<Location>,
+    /// What went wrong.
+    pub problem: Problem,
+}
+
+impl Diagnostic {
+    /// An error about a whole file.
+    pub fn error(file: impl Into<PathBuf>, problem: Problem) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            file: file.into(),
+            location: None,
+            problem,
+        }
+    }
+
+    /// A warning about a whole file.
+    pub fn warning(file: impl Into<PathBuf>, problem: Problem) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(file, problem)
+        }
+    }
+
+    /// Points the diagnostic at `span` (byte offsets) of the file's `text`.
+    pub fn at(mut self, text: &str, span: Range<usize>) -> Self {
+        self.location = Some(Location::of_span(text, span));
+        self
+    }
+
+    /// Whether this diagnostic fails the build.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The diagnostic as a compiler would print it: the message, `file:line:column`,
+    /// the offending line with the place marked, and a hint.
+    pub fn render(&self, color: bool) -> String {
+        use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let message = self.problem.to_string();
+        let path = self.file.display().to_string();
+        let help = self.problem.help();
+        let title = level.primary_title(&message);
+        let mut report = vec![match &self.location {
+            Some(location) => title.element(
+                Snippet::source(&location.line_text)
+                    .line_start(location.position.line)
+                    .path(&path)
+                    .annotation(AnnotationKind::Primary.span(location.highlight.clone())),
+            ),
+            None => title.element(annotate_snippets::Origin::path(&path)),
+        }];
+        if let Some(help) = &help {
+            report.push(Group::with_title(Level::HELP.secondary_title(help)));
+        }
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        renderer.render(&report).to_string()
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// One line: `file:line:column: severity: message`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(location) = &self.location {
+            write!(f, ":{}:{}", location.position.line, location.position.column)?;
+        }
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, ": {severity}: {}", self.problem)
+    }
+}
+
+impl Serialize for Diagnostic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut item = serializer.serialize_struct("Diagnostic", 7)?;
+        item.serialize_field("severity", &self.severity)?;
+        item.serialize_field("file", &self.file)?;
+        item.serialize_field("line", &self.location.as_ref().map(|l| l.position.line))?;
+        item.serialize_field("column", &self.location.as_ref().map(|l| l.position.column))?;
+        item.serialize_field("kind", self.problem.kind())?;
+        item.serialize_field("message", &self.problem.to_string())?;
+        item.serialize_field("help", &self.problem.help())?;
+        item.end()
+    }
+}
+
+/// `path` relative to `root` when it lies inside it, for shorter messages.
+pub fn display_path(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_one_based_on_every_line() {
+        let text = "ab\ncd\n";
+        assert_eq!(Position::of_offset(text, 0), Position { line: 1, column: 1 });
+        assert_eq!(Position::of_offset(text, 1), Position { line: 1, column: 2 });
+        assert_eq!(Position::of_offset(text, 3), Position { line: 2, column: 1 });
+        assert_eq!(Position::of_offset(text, 6), Position { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        let text = "“quote” [@x]";
+        let offset = text.find("[@").unwrap();
+        assert_eq!(Position::of_offset(text, offset), Position { line: 1, column: 9 });
+    }
+
+    #[test]
+    fn a_location_keeps_its_line_and_highlight() {
+        let text = "first\nsee [@nope] here\n";
+        let start = text.find("[@").unwrap();
+        let location = Location::of_span(text, start..start + 7);
+        assert_eq!(location.line_text, "see [@nope] here");
+        assert_eq!(location.highlight, 4..11);
+        assert_eq!(location.position, Position { line: 2, column: 5 });
+    }
+
+    #[test]
+    fn renders_file_line_and_column_like_a_compiler() {
+        let text = "see [@nope] here\n";
+        let diagnostic = Diagnostic::error(
+            "content/briefing.md",
+            Problem::UnknownSource {
+                id: "nope".into(),
+                known: vec!["a".into()],
+            },
+        )
+        .at(text, 4..11);
+        let rendered = diagnostic.render(false);
+        assert!(rendered.contains("content/briefing.md:1:5"), "{rendered}");
+        assert!(rendered.contains("unknown source `nope`"), "{rendered}");
+        assert_eq!(
+            diagnostic.to_string(),
+            "content/briefing.md:1:5: error: unknown source `nope` in citation"
+        );
+    }
+}

@@ -1,0 +1,163 @@
+//! `briefing` turns a folder of source articles and an editor's markdown into a static
+//! briefing site: a briefing, a timeline, an FAQ and a source appendix in which every
+//! claim links back to the words of a source.
+//!
+//! # Example
+//!
+//! ```no_run
+//! let options = briefing::BuildOptions::new("my-briefing");
+//! match briefing::build(&options) {
+//!     Ok(report) => println!("{} pages", report.pages),
+//!     Err(diagnostics) => diagnostics.iter().for_each(|d| eprintln!("{}", d.render(false))),
+//! }
+//! ```
+//!
+//! The build is one pipeline, each stage a module: [`load`] reads the files, [`parse`]
+//! reads them into a model (with [`ingest`] for sources and [`markdown`] for editor
+//! text), [`resolve`] numbers the citations and checks the quotes, [`render`] makes the
+//! pages, and [`write`] swaps the new site into place.
+#![deny(missing_docs)]
+
+pub mod citation;
+pub mod cli;
+pub mod config;
+pub mod date;
+pub mod diagnostic;
+pub mod ingest;
+pub mod links;
+pub mod load;
+pub mod markdown;
+pub mod parse;
+pub mod quote;
+pub mod render;
+pub mod resolve;
+pub mod site_files;
+pub mod theme;
+pub mod toml_file;
+pub mod write;
+
+use diagnostic::{Diagnostic, Problem};
+use render::OutputFile;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// What to build, and how.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The briefing's folder, holding `content/` (and perhaps `themes/`).
+    pub root: PathBuf,
+    /// Where to write the site; `root/public` when `None`.
+    pub out: Option<PathBuf>,
+    /// Overrides site.toml's `base_url` (for previews).
+    pub base_url: Option<String>,
+    /// Link to `index.html` explicitly, whatever site.toml says.
+    pub portable: bool,
+}
+
+impl BuildOptions {
+    /// Default options for the briefing at `root`.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        BuildOptions {
+            root: root.into(),
+            out: None,
+            base_url: None,
+            portable: false,
+        }
+    }
+
+    /// The output directory.
+    pub fn out_dir(&self) -> PathBuf {
+        self.out.clone().unwrap_or_else(|| self.root.join("public"))
+    }
+}
+
+/// A site built in memory, not yet written.
+#[derive(Debug, Clone)]
+pub struct BuiltSite {
+    /// Every file of the site, sorted by path.
+    pub files: Vec<OutputFile>,
+    /// Figures about the build.
+    pub report: BuildReport,
+}
+
+/// Figures about a successful build, and its warnings.
+#[derive(Debug, Clone, Default)]
+pub struct BuildReport {
+    /// HTML pages written.
+    pub pages: usize,
+    /// Sources in the appendix.
+    pub sources: usize,
+    /// Citations resolved (each source in a group counts once).
+    pub citations: usize,
+    /// Distinct quotes verified.
+    pub quotes: usize,
+    /// Warnings, which do not fail the build.
+    pub warnings: Vec<Diagnostic>,
+    /// Time taken.
+    pub elapsed: Duration,
+}
+
+/// Builds the site in memory: load, parse, resolve, render. On failure, every
+/// diagnostic found (errors and warnings) is returned.
+pub fn build_in_memory(options: &BuildOptions) -> Result<BuiltSite, Vec<Diagnostic>> {
+    let started = Instant::now();
+    let mut diagnostics = Vec::new();
+    let stop = |diagnostics: &Vec<Diagnostic>| diagnostics.iter().any(Diagnostic::is_error);
+
+    let content = load::load(&options.root, &mut diagnostics);
+    let Some(content) = content.filter(|_| !stop(&diagnostics)) else {
+        return Err(diagnostics);
+    };
+    let site = parse::parse(content, &mut diagnostics);
+    let Some(mut site) = site.filter(|_| !stop(&diagnostics)) else {
+        return Err(diagnostics);
+    };
+    if let Some(url) = &options.base_url {
+        site.config.set_base_url(url.clone());
+    }
+    let resolved = resolve::resolve(&site, &mut diagnostics);
+    if stop(&diagnostics) {
+        return Err(diagnostics);
+    }
+    let theme = theme::Theme::load(&options.root, &site.config.theme).map_err(|d| vec![d])?;
+    let renderer = render::Renderer::new(&site, &resolved, &theme, options.portable || site.config.portable)
+        .map_err(|d| vec![d])?;
+    let mut files = renderer.render_pages()?;
+    let pages = files.len();
+    files.extend(site_files::site_files(&site, &resolved, &files));
+    files.extend(theme.assets.iter().map(|(name, bytes)| OutputFile {
+        path: format!("assets/{name}"),
+        bytes: bytes.clone(),
+    }));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(BuiltSite {
+        files,
+        report: BuildReport {
+            pages,
+            sources: site.sources.len(),
+            citations: resolved.citation_count(),
+            quotes: resolved.entries.iter().map(|e| e.quotes.len()).sum(),
+            warnings: diagnostics,
+            elapsed: started.elapsed(),
+        },
+    })
+}
+
+/// Builds the site and writes it to the output directory. On any error the previous
+/// output is left as it was.
+pub fn build(options: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
+    let started = Instant::now();
+    let site = build_in_memory(options)?;
+    let out = options.out_dir();
+    write::write_site(&out, &site.files).map_err(|error| {
+        vec![Diagnostic::error(
+            &out,
+            Problem::Io {
+                message: format!("could not write the site: {error}"),
+            },
+        )]
+    })?;
+    let mut report = site.report;
+    report.elapsed = started.elapsed();
+    Ok(report)
+}

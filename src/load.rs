@@ -1,0 +1,155 @@
+//! The first stage: finding and reading a briefing's files.
+//!
+//! Nothing is interpreted here beyond "is it UTF-8"; every file is read once and handed
+//! on with its path relative to the briefing's root, which is how messages name it.
+
+use crate::diagnostic::{Diagnostic, Problem};
+use crate::ingest::{SOURCE_EXTENSIONS, SourceFile};
+use std::path::{Path, PathBuf};
+
+/// A text file of the briefing, read into memory.
+#[derive(Debug, Clone)]
+pub struct TextFile {
+    /// The path relative to the briefing's root, as messages show it.
+    pub path: PathBuf,
+    /// The file's contents.
+    pub text: String,
+}
+
+/// Every input file of a briefing.
+#[derive(Debug, Clone)]
+pub struct Content {
+    /// `content/site.toml`.
+    pub site: TextFile,
+    /// `content/briefing.md`.
+    pub briefing: TextFile,
+    /// `content/timeline.md`, if there is one.
+    pub timeline: Option<TextFile>,
+    /// `content/faq.md`, if there is one.
+    pub faq: Option<TextFile>,
+    /// `content/pages/*.md`, sorted by name.
+    pub pages: Vec<TextFile>,
+    /// `content/sources/*`, sorted by name, each with its sidecar.
+    pub sources: Vec<SourceFile>,
+}
+
+/// Reads the files under `root/content`, recording every problem in `diagnostics`.
+/// `None` when a required file could not be read.
+pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<Content> {
+    let mut read = |relative: &str, required: bool| read_text(root, Path::new(relative), required, diagnostics);
+    let site = read("content/site.toml", true);
+    let briefing = read("content/briefing.md", true);
+    let timeline = read("content/timeline.md", false);
+    let faq = read("content/faq.md", false);
+    let pages = files_in(root, "content/pages")
+        .into_iter()
+        .filter(|path| path.extension().is_some_and(|e| e == "md"))
+        .filter_map(|path| read_text(root, &path, true, diagnostics))
+        .collect();
+    let sources = load_sources(root, diagnostics);
+    Some(Content {
+        site: site?,
+        briefing: briefing?,
+        timeline,
+        faq,
+        pages,
+        sources,
+    })
+}
+
+fn read_text(root: &Path, relative: &Path, required: bool, diagnostics: &mut Vec<Diagnostic>) -> Option<TextFile> {
+    match std::fs::read(root.join(relative)) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Some(TextFile {
+                path: relative.to_path_buf(),
+                text,
+            }),
+            Err(error) => {
+                let offset = error.utf8_error().valid_up_to();
+                diagnostics.push(Diagnostic::error(relative, Problem::NotUtf8 { offset }));
+                None
+            }
+        },
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            if required {
+                diagnostics.push(Diagnostic::error(
+                    relative,
+                    Problem::MissingFile {
+                        what: relative.display().to_string(),
+                    },
+                ));
+            }
+            None
+        }
+        Err(error) => {
+            diagnostics.push(Diagnostic::error(relative, Problem::Io { message: error.to_string() }));
+            None
+        }
+    }
+}
+
+/// The files directly in `root/dir`, relative to `root`, sorted; hidden files and
+/// editor backups (`~`, `.swp`) are skipped.
+fn files_in(root: &Path, dir: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(root.join(dir))
+        .min_depth(1)
+        .max_depth(1)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .filter(|entry| {
+            let name = entry.file_name().to_string_lossy();
+            !name.starts_with('.') && !name.ends_with('~') && !name.ends_with(".swp") && !name.ends_with(".tmp")
+        })
+        .map(|entry| Path::new(dir).join(entry.file_name()))
+        .collect();
+    files.sort();
+    files
+}
+
+fn load_sources(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<SourceFile> {
+    let files = files_in(root, "content/sources");
+    let is_sidecar = |path: &Path| path.extension().is_some_and(|e| e == "toml");
+    let mut sources = Vec::new();
+    for path in files.iter().filter(|p| !is_sidecar(p)) {
+        let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_string();
+        if !SOURCE_EXTENSIONS.contains(&extension.as_str()) {
+            diagnostics.push(Diagnostic::error(path, Problem::UnsupportedSource { extension }));
+            continue;
+        }
+        let bytes = match std::fs::read(root.join(path)) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                diagnostics.push(Diagnostic::error(path, Problem::Io { message: error.to_string() }));
+                continue;
+            }
+        };
+        let sidecar_path = path.with_extension("toml");
+        let sidecar = files
+            .contains(&sidecar_path)
+            .then(|| read_text(root, &sidecar_path, true, diagnostics))
+            .flatten()
+            .map(|file| (file.path, file.text));
+        let source = SourceFile {
+            path: path.clone(),
+            bytes,
+            sidecar,
+        };
+        if sources.iter().any(|other: &SourceFile| other.id() == source.id()) {
+            diagnostics.push(Diagnostic::error(path, Problem::DuplicateSource { id: source.id() }));
+            continue;
+        }
+        sources.push(source);
+    }
+    for sidecar in files.iter().filter(|p| is_sidecar(p)) {
+        if !sources.iter().any(|s| s.path.with_extension("toml") == *sidecar) {
+            diagnostics.push(Diagnostic::warning(
+                sidecar,
+                Problem::Ingestion {
+                    message: "sidecar without an article of the same name; it is ignored".to_string(),
+                },
+            ));
+        }
+    }
+    sources
+}

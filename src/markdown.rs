@@ -1,0 +1,328 @@
+//! Editor markdown to HTML, with citations held as placeholders until they are numbered.
+//!
+//! Citations are read from the raw text (outside code), replaced by a private-use
+//! placeholder, and the text is rendered by pulldown-cmark. The numbers and links are
+//! filled in at render time by [`fill_citations`], once [`crate::resolve`] has numbered
+//! every source.
+
+use crate::citation::{CitationGroup, CitationSyntaxError, parse_citations};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::collections::HashSet;
+use std::ops::Range;
+
+const PLACEHOLDER_OPEN: char = '\u{e000}';
+const PLACEHOLDER_CLOSE: char = '\u{e001}';
+
+/// A rendered fragment of editor markdown.
+#[derive(Debug, Clone, Default)]
+pub struct Markdown {
+    /// The HTML, with a placeholder where each citation group stands.
+    pub html: String,
+    /// The citation groups, in order; spans are byte offsets in the whole file.
+    pub citations: Vec<CitationGroup>,
+    /// The headings, with the ids given to them.
+    pub headings: Vec<Heading>,
+}
+
+/// A heading of a rendered fragment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    /// 1 to 6.
+    pub level: u8,
+    /// The `id` attribute, unique within the fragment.
+    pub id: String,
+    /// The heading's plain text.
+    pub text: String,
+}
+
+/// A `##` section of a file: its heading line and the markdown below it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// The heading's text, without the `##` marks.
+    pub heading: String,
+    /// Byte range of the heading text in the file.
+    pub heading_span: Range<usize>,
+    /// Byte range of the markdown below the heading, up to the next `##` heading.
+    pub body: Range<usize>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_FOOTNOTES
+}
+
+/// Renders `range` of `text`. Citation syntax errors come back beside the result, so one
+/// bad citation does not hide the others.
+pub fn render(text: &str, range: Range<usize>) -> (Markdown, Vec<CitationSyntaxError>) {
+    let fragment = &text[range.clone()];
+    let code = code_ranges(fragment);
+    let in_code = |at: usize| code.iter().any(|c| c.contains(&at));
+    let (groups, errors) = parse_citations(fragment);
+    let groups: Vec<CitationGroup> = groups.into_iter().filter(|g| !in_code(g.span.start)).collect();
+    let errors: Vec<CitationSyntaxError> = errors
+        .into_iter()
+        .filter(|e| !in_code(e.span.start))
+        .map(|e| CitationSyntaxError {
+            span: shift(&e.span, range.start),
+            ..e
+        })
+        .collect();
+
+    let mut substituted = String::with_capacity(fragment.len());
+    let mut copied = 0;
+    for (index, group) in groups.iter().enumerate() {
+        substituted.push_str(&fragment[copied..group.span.start]);
+        substituted.push(PLACEHOLDER_OPEN);
+        substituted.push_str(&index.to_string());
+        substituted.push(PLACEHOLDER_CLOSE);
+        copied = group.span.end;
+    }
+    substituted.push_str(&fragment[copied..]);
+
+    let (html, headings) = to_html(&substituted);
+    let citations = groups
+        .into_iter()
+        .map(|group| CitationGroup {
+            span: shift(&group.span, range.start),
+            items: group
+                .items
+                .into_iter()
+                .map(|item| crate::citation::Citation {
+                    span: shift(&item.span, range.start),
+                    ..item
+                })
+                .collect(),
+        })
+        .collect();
+    (
+        Markdown {
+            html,
+            citations,
+            headings,
+        },
+        errors,
+    )
+}
+
+fn shift(span: &Range<usize>, by: usize) -> Range<usize> {
+    (span.start + by)..(span.end + by)
+}
+
+/// Byte ranges of inline code and code blocks, where `[@` is not a citation.
+fn code_ranges(text: &str) -> Vec<Range<usize>> {
+    Parser::new_ext(text, options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Code(_) | Event::Start(Tag::CodeBlock(_)) | Event::Html(_) | Event::InlineHtml(_) => {
+                Some(range)
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Renders markdown, giving every heading without an explicit id a unique slug id.
+fn to_html(text: &str) -> (String, Vec<Heading>) {
+    let mut events: Vec<Event> = Parser::new_ext(text, options()).collect();
+    let mut headings = Vec::new();
+    let mut taken = HashSet::new();
+    let mut index = 0;
+    while index < events.len() {
+        if let Event::Start(Tag::Heading { level, id, .. }) = &events[index] {
+            let level = heading_level(*level);
+            let end = (index..events.len())
+                .find(|&i| matches!(events[i], Event::End(TagEnd::Heading(_))))
+                .unwrap_or(events.len());
+            let heading_text = plain_text(&events[index + 1..end]);
+            let id = match id {
+                Some(id) => id.to_string(),
+                None => unique_slug(&heading_text, &mut taken),
+            };
+            if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[index] {
+                *slot = Some(CowStr::from(id.clone()));
+            }
+            headings.push(Heading {
+                level,
+                id,
+                text: heading_text,
+            });
+            index = end;
+        }
+        index += 1;
+    }
+    let mut html = String::with_capacity(text.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    (html, headings)
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+/// The visible text of some events, without citation placeholders.
+fn plain_text(events: &[Event]) -> String {
+    let mut text = String::new();
+    for event in events {
+        if let Event::Text(t) | Event::Code(t) = event {
+            text.push_str(t);
+        }
+    }
+    strip_placeholders(&text).trim().to_string()
+}
+
+/// `text` without citation placeholders.
+pub fn strip_placeholders(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut inside = false;
+    for c in text.chars() {
+        match c {
+            PLACEHOLDER_OPEN => inside = true,
+            PLACEHOLDER_CLOSE => inside = false,
+            _ if !inside => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Replaces each citation placeholder in `html` by `cite(index)` (the group's index in
+/// [`Markdown::citations`]).
+pub fn fill_citations(html: &str, mut cite: impl FnMut(usize) -> String) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / 4);
+    let mut rest = html;
+    while let Some(open) = rest.find(PLACEHOLDER_OPEN) {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + PLACEHOLDER_OPEN.len_utf8()..];
+        let close = after.find(PLACEHOLDER_CLOSE).unwrap_or(after.len());
+        if let Ok(index) = after[..close].parse() {
+            out.push_str(&cite(index));
+        }
+        rest = &after[(close + PLACEHOLDER_CLOSE.len_utf8()).min(after.len())..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A URL fragment made from a heading or title: lowercase words joined by `-`.
+pub fn slug(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    if slug.is_empty() { "section".to_string() } else { slug.to_string() }
+}
+
+/// [`slug`], suffixed `-2`, `-3`… when already in `taken`.
+pub fn unique_slug(text: &str, taken: &mut HashSet<String>) -> String {
+    let base = slug(text);
+    let mut candidate = base.clone();
+    let mut n = 1;
+    while !taken.insert(candidate.clone()) {
+        n += 1;
+        candidate = format!("{base}-{n}");
+    }
+    candidate
+}
+
+/// Splits `range` of `text` at its `##` headings. Returns the text before the first
+/// heading and the sections. Headings inside code blocks are not section breaks.
+pub fn split_sections(text: &str, range: Range<usize>) -> (Range<usize>, Vec<Section>) {
+    let body = &text[range.clone()];
+    let headings: Vec<Range<usize>> = Parser::new_ext(body, options())
+        .into_offset_iter()
+        .filter_map(|(event, span)| match event {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H2,
+                ..
+            }) => Some(shift(&span, range.start)),
+            _ => None,
+        })
+        .collect();
+    let intro = range.start..headings.first().map_or(range.end, |h| h.start);
+    let sections = headings
+        .iter()
+        .enumerate()
+        .map(|(i, heading)| {
+            let line = &text[heading.clone()];
+            let line = line.trim_end();
+            let hashes = line.len() - line.trim_start_matches('#').len();
+            let inner = line[hashes..].trim_end_matches('#');
+            let leading = inner.len() - inner.trim_start().len();
+            let start = heading.start + hashes + leading;
+            let heading_text = inner.trim().to_string();
+            Section {
+                heading_span: start..start + heading_text.len(),
+                heading: heading_text,
+                body: heading.end..headings.get(i + 1).map_or(range.end, |next| next.start),
+            }
+        })
+        .collect();
+    (intro, sections)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_citations_by_placeholders_and_fills_them() {
+        let text = "Intro.\n\nA claim [@a \"words\"] and [@b].\n";
+        let (markdown, errors) = render(text, 0..text.len());
+        assert!(errors.is_empty());
+        assert_eq!(markdown.citations.len(), 2);
+        assert_eq!(&text[markdown.citations[0].span.clone()], "[@a \"words\"]");
+        let html = fill_citations(&markdown.html, |i| format!("<sup>{}</sup>", i + 1));
+        assert_eq!(html, "<p>Intro.</p>\n<p>A claim <sup>1</sup> and <sup>2</sup>.</p>\n");
+    }
+
+    #[test]
+    fn citations_in_code_are_left_alone() {
+        let text = "Write `[@id]` like so:\n\n```\n[@id \"words\"]\n```\n";
+        let (markdown, errors) = render(text, 0..text.len());
+        assert!(markdown.citations.is_empty() && errors.is_empty());
+        assert!(markdown.html.contains("[@id]"));
+    }
+
+    #[test]
+    fn spans_are_offsets_in_the_whole_file() {
+        let text = "## Q\n\nAnswer [@x].\n";
+        let (markdown, _) = render(text, 5..text.len());
+        assert_eq!(&text[markdown.citations[0].span.clone()], "[@x]");
+    }
+
+    #[test]
+    fn headings_get_unique_ids_without_citations_in_them() {
+        let text = "## What happened [@a]\n\n## What happened\n";
+        let (markdown, _) = render(text, 0..text.len());
+        let ids: Vec<&str> = markdown.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["what-happened", "what-happened-2"]);
+        assert!(markdown.html.contains("<h2 id=\"what-happened\">"));
+    }
+
+    #[test]
+    fn splits_sections_at_level_two_headings_only() {
+        let text = "Intro\n\n## 2026-04-27 — First ##\n\nBody one\n### Sub\n\n```\n## not a heading\n```\n## Second\nBody two";
+        let (intro, sections) = split_sections(text, 0..text.len());
+        assert_eq!(&text[intro], "Intro\n\n");
+        assert_eq!(sections.len(), 2);
+        assert_eq!(sections[0].heading, "2026-04-27 — First");
+        assert_eq!(&text[sections[0].heading_span.clone()], "2026-04-27 — First");
+        assert!(text[sections[0].body.clone()].contains("## not a heading"));
+        assert_eq!(&text[sections[1].body.clone()], "Body two");
+    }
+
+    #[test]
+    fn slugs_are_lowercase_words_joined_by_dashes() {
+        assert_eq!(slug("Why did they do it?"), "why-did-they-do-it");
+        assert_eq!(slug("2026-04-27 — Deal"), "2026-04-27-deal");
+        assert_eq!(slug("???"), "section");
+    }
+}

@@ -1,0 +1,365 @@
+//! The second stage: reading the loaded files into the briefing's model.
+//!
+//! Markdown is rendered here (citations still as placeholders, see [`crate::markdown`]),
+//! sources are ingested in parallel, and the timeline and FAQ are split into their
+//! entries. Every problem is recorded; the parts that could be read are kept.
+
+use crate::config::SiteConfig;
+use crate::date::PartialDate;
+use crate::diagnostic::{Diagnostic, Problem};
+use crate::ingest::{self, Source};
+use crate::load::{Content, TextFile};
+use crate::markdown::{self, Markdown, Section};
+use crate::toml_file;
+use rayon::prelude::*;
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+/// Index of an editor file in [`Site::files`].
+pub type FileId = usize;
+
+/// Rendered markdown and the file it came from.
+#[derive(Debug, Clone)]
+pub struct Fragment {
+    /// The file the markdown is in.
+    pub file: FileId,
+    /// The rendered markdown.
+    pub markdown: Markdown,
+}
+
+/// One entry of the briefing's changelog.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Update {
+    /// When the briefing changed.
+    pub date: PartialDate,
+    /// What changed.
+    pub note: String,
+}
+
+/// The front matter of `briefing.md`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BriefingMeta {
+    /// The briefing's headline.
+    pub title: String,
+    /// A sentence or two summing the story up.
+    #[serde(default)]
+    pub summary: Option<String>,
+    /// When the briefing was first published.
+    #[serde(default)]
+    pub published: Option<PartialDate>,
+    /// When it was last updated.
+    #[serde(default)]
+    pub updated: Option<PartialDate>,
+    /// The changelog, in any order.
+    #[serde(default)]
+    pub updates: Vec<Update>,
+}
+
+/// The front matter of the timeline, the FAQ and other pages.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageMeta {
+    /// The page's title.
+    pub title: Option<String>,
+    /// A sentence describing the page, for search engines and link previews.
+    pub description: Option<String>,
+}
+
+/// The main page.
+#[derive(Debug, Clone)]
+pub struct Briefing {
+    /// Its front matter.
+    pub meta: BriefingMeta,
+    /// Its body.
+    pub body: Fragment,
+}
+
+/// A dated event of the timeline.
+#[derive(Debug, Clone)]
+pub struct Event {
+    /// When it happened (or will).
+    pub date: PartialDate,
+    /// What happened, in a few words.
+    pub title: String,
+    /// The `id` it is linked by.
+    pub anchor: String,
+    /// The text below the heading.
+    pub body: Fragment,
+}
+
+/// A question of the FAQ.
+#[derive(Debug, Clone)]
+pub struct Question {
+    /// The question.
+    pub question: String,
+    /// The `id` it is linked by.
+    pub anchor: String,
+    /// The answer.
+    pub answer: Fragment,
+}
+
+/// A page made of `##` sections: the timeline or the FAQ.
+#[derive(Debug, Clone)]
+pub struct SectionedPage<T> {
+    /// Its title.
+    pub title: String,
+    /// Its description, if the front matter gives one.
+    pub description: Option<String>,
+    /// The markdown before the first entry.
+    pub intro: Fragment,
+    /// The entries, in page order.
+    pub entries: Vec<T>,
+}
+
+/// A further page from `content/pages/`.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// The file stem, which is also its URL path.
+    pub slug: String,
+    /// Its title.
+    pub title: String,
+    /// Its description, if given.
+    pub description: Option<String>,
+    /// Its body.
+    pub body: Fragment,
+}
+
+/// A briefing, read and parsed: everything the later stages need.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// site.toml.
+    pub config: SiteConfig,
+    /// The editor's files, for positions in messages.
+    pub files: Vec<TextFile>,
+    /// The main page.
+    pub briefing: Briefing,
+    /// The timeline, events in date order.
+    pub timeline: Option<SectionedPage<Event>>,
+    /// The FAQ.
+    pub faq: Option<SectionedPage<Question>>,
+    /// Further pages, by name.
+    pub pages: Vec<Page>,
+    /// The sources, by id.
+    pub sources: Vec<Source>,
+}
+
+/// Page paths that `content/pages/` may not use.
+const RESERVED_PAGES: &[&str] = &["timeline", "faq", "sources", "assets"];
+
+impl Site {
+    /// Every fragment with the output path of the page it is on (`""`, `"timeline/"`...),
+    /// in reading order: the order citations are numbered in.
+    pub fn fragments(&self) -> Vec<(String, &Fragment)> {
+        let mut fragments = vec![(String::new(), &self.briefing.body)];
+        if let Some(timeline) = &self.timeline {
+            fragments.push(("timeline/".into(), &timeline.intro));
+            fragments.extend(timeline.entries.iter().map(|e| ("timeline/".into(), &e.body)));
+        }
+        if let Some(faq) = &self.faq {
+            fragments.push(("faq/".into(), &faq.intro));
+            fragments.extend(faq.entries.iter().map(|q| ("faq/".into(), &q.answer)));
+        }
+        for page in &self.pages {
+            fragments.push((format!("{}/", page.slug), &page.body));
+        }
+        fragments
+    }
+}
+
+/// Parses the loaded content. `None` if something essential could not be read.
+pub fn parse(content: Content, diagnostics: &mut Vec<Diagnostic>) -> Option<Site> {
+    let sources = ingest_sources(&content, diagnostics);
+    let config = SiteConfig::parse(&content.site.path, &content.site.text)
+        .map_err(|d| diagnostics.push(d))
+        .ok();
+    let mut files = vec![content.briefing];
+    let briefing = parse_briefing(&files[0], 0, diagnostics);
+    let mut add = |file: TextFile| {
+        files.push(file);
+        files.len() - 1
+    };
+    let timeline_id = content.timeline.map(&mut add);
+    let faq_id = content.faq.map(&mut add);
+    let page_ids: Vec<FileId> = content.pages.into_iter().map(&mut add).collect();
+    let timeline = timeline_id.map(|id| parse_timeline(&files[id], id, diagnostics));
+    let faq = faq_id.map(|id| parse_faq(&files[id], id, diagnostics));
+    let pages = page_ids
+        .into_iter()
+        .filter_map(|id| parse_page(&files[id], id, diagnostics))
+        .collect();
+    Some(Site {
+        config: config?,
+        briefing: briefing?,
+        files,
+        timeline: timeline.flatten(),
+        faq: faq.flatten(),
+        pages,
+        sources,
+    })
+}
+
+fn ingest_sources(content: &Content, diagnostics: &mut Vec<Diagnostic>) -> Vec<Source> {
+    let results: Vec<(Result<Source, Vec<Diagnostic>>, Vec<Diagnostic>)> = content
+        .sources
+        .par_iter()
+        .map(|file| {
+            let mut warnings = Vec::new();
+            (ingest::ingest(file, &mut warnings), warnings)
+        })
+        .collect();
+    let mut sources = Vec::with_capacity(results.len());
+    for (result, warnings) in results {
+        diagnostics.extend(warnings);
+        match result {
+            Ok(source) => sources.push(source),
+            Err(errors) => diagnostics.extend(errors),
+        }
+    }
+    sources
+}
+
+/// Front matter and markdown body of an editor file.
+fn read_document<T: serde::de::DeserializeOwned + Default>(
+    file: &TextFile,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<(T, Range<usize>)> {
+    let split = toml_file::split_front_matter(&file.path, &file.text)
+        .map_err(|d| diagnostics.push(d))
+        .ok()?;
+    let meta = match split.toml {
+        Some(range) => toml_file::parse(&file.path, &file.text, range)
+            .map_err(|d| diagnostics.push(d))
+            .ok()?,
+        None => T::default(),
+    };
+    Some((meta, split.body))
+}
+
+fn render_fragment(file: &TextFile, id: FileId, range: Range<usize>, diagnostics: &mut Vec<Diagnostic>) -> Fragment {
+    let (markdown, errors) = markdown::render(&file.text, range);
+    diagnostics.extend(errors.into_iter().map(|error| {
+        Diagnostic::error(&file.path, Problem::MalformedCitation { reason: error.reason }).at(&file.text, error.span)
+    }));
+    Fragment { file: id, markdown }
+}
+
+fn parse_briefing(file: &TextFile, id: FileId, diagnostics: &mut Vec<Diagnostic>) -> Option<Briefing> {
+    let split = toml_file::split_front_matter(&file.path, &file.text)
+        .map_err(|d| diagnostics.push(d))
+        .ok()?;
+    let Some(toml) = split.toml else {
+        diagnostics.push(
+            Diagnostic::error(
+                &file.path,
+                Problem::Toml {
+                    message: "briefing.md needs front matter with at least a title: +++\\ntitle = \"...\"\\n+++".into(),
+                },
+            )
+            .at(&file.text, 0..0),
+        );
+        return None;
+    };
+    let meta: BriefingMeta = toml_file::parse(&file.path, &file.text, toml)
+        .map_err(|d| diagnostics.push(d))
+        .ok()?;
+    let body = render_fragment(file, id, split.body, diagnostics);
+    Some(Briefing { meta, body })
+}
+
+/// A timeline heading: an ISO date, then a dash or colon and the event's title.
+static EVENT_HEADING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{4}(?:-\d{1,2}){0,2})(?:\s*(?:—|–|-{1,2}|:|\|)\s*(.*))?$").unwrap());
+
+fn parse_sections<T>(
+    file: &TextFile,
+    id: FileId,
+    default_title: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+    mut entry: impl FnMut(&Section, Fragment, &mut HashSet<String>, &mut Vec<Diagnostic>) -> Option<T>,
+) -> Option<SectionedPage<T>> {
+    let (meta, body): (PageMeta, _) = read_document(file, diagnostics)?;
+    let (intro, sections) = markdown::split_sections(&file.text, body);
+    let intro = render_fragment(file, id, intro, diagnostics);
+    let mut taken = HashSet::new();
+    let entries = sections
+        .iter()
+        .filter_map(|section| {
+            let fragment = render_fragment(file, id, section.body.clone(), diagnostics);
+            entry(section, fragment, &mut taken, diagnostics)
+        })
+        .collect();
+    Some(SectionedPage {
+        title: meta.title.unwrap_or_else(|| default_title.to_string()),
+        description: meta.description,
+        intro,
+        entries,
+    })
+}
+
+fn parse_timeline(file: &TextFile, id: FileId, diagnostics: &mut Vec<Diagnostic>) -> Option<SectionedPage<Event>> {
+    let mut page = parse_sections(file, id, "Timeline", diagnostics, |section, body, taken, diagnostics| {
+        let error = |problem| Diagnostic::error(&file.path, problem).at(&file.text, section.heading_span.clone());
+        let Some(captures) = EVENT_HEADING.captures(&section.heading) else {
+            diagnostics.push(error(Problem::TimelineHeadingWithoutDate {
+                heading: section.heading.clone(),
+            }));
+            return None;
+        };
+        let date: PartialDate = match captures[1].parse() {
+            Ok(date) => date,
+            Err(invalid) => {
+                diagnostics.push(error(Problem::InvalidDate(invalid)));
+                return None;
+            }
+        };
+        let title = captures.get(2).map_or("", |m| m.as_str()).trim();
+        let title = if title.is_empty() { date.human() } else { title.to_string() };
+        let anchor = markdown::unique_slug(&format!("{date} {title}"), taken);
+        Some(Event {
+            date,
+            title,
+            anchor,
+            body,
+        })
+    })?;
+    page.entries.sort_by_key(|event| event.date);
+    Some(page)
+}
+
+fn parse_faq(file: &TextFile, id: FileId, diagnostics: &mut Vec<Diagnostic>) -> Option<SectionedPage<Question>> {
+    parse_sections(file, id, "Questions and answers", diagnostics, |section, answer, taken, _| {
+        Some(Question {
+            anchor: markdown::unique_slug(&section.heading, taken),
+            question: section.heading.clone(),
+            answer,
+        })
+    })
+}
+
+fn parse_page(file: &TextFile, id: FileId, diagnostics: &mut Vec<Diagnostic>) -> Option<Page> {
+    let (meta, body): (PageMeta, _) = read_document(file, diagnostics)?;
+    let slug = file.path.file_stem()?.to_string_lossy().into_owned();
+    if RESERVED_PAGES.contains(&slug.as_str()) {
+        diagnostics.push(Diagnostic::error(
+            &file.path,
+            Problem::ReservedPage { name: slug },
+        ));
+        return None;
+    }
+    let body = render_fragment(file, id, body, diagnostics);
+    let title = meta
+        .title
+        .or_else(|| body.markdown.headings.first().map(|h| h.text.clone()))
+        .unwrap_or_else(|| slug.clone());
+    Some(Page {
+        slug,
+        title,
+        description: meta.description,
+        body,
+    })
+}

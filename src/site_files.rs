@@ -1,0 +1,140 @@
+//! The files beside the pages that hosts, feed readers and crawlers look for:
+//! `sitemap.xml`, `feed.xml`, `robots.txt`, `.nojekyll`, `CNAME` and `briefing.json`.
+
+use crate::parse::Site;
+use crate::render::{OutputFile, source_anchor, source_page, source_title};
+use crate::resolve::Resolved;
+use pulldown_cmark_escape::escape_html;
+use serde_json::json;
+
+/// The non-page files of the site; `pages` are the rendered pages, for the sitemap.
+pub fn site_files(site: &Site, resolved: &Resolved, pages: &[OutputFile]) -> Vec<OutputFile> {
+    let mut files = vec![
+        file("robots.txt", format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", site.config.base_url())),
+        file(".nojekyll", String::new()),
+        file("sitemap.xml", sitemap(site, pages)),
+        file("feed.xml", feed(site)),
+        file("briefing.json", briefing_json(site, resolved)),
+    ];
+    if let Some(cname) = &site.config.cname {
+        files.push(file("CNAME", format!("{cname}\n")));
+    }
+    files
+}
+
+fn file(path: &str, text: String) -> OutputFile {
+    OutputFile {
+        path: path.to_string(),
+        bytes: text.into_bytes(),
+    }
+}
+
+fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape_html(&mut out, text).ok();
+    out
+}
+
+fn sitemap(site: &Site, pages: &[OutputFile]) -> String {
+    let mut paths: Vec<&str> = pages
+        .iter()
+        .filter_map(|page| page.path.strip_suffix("index.html"))
+        .collect();
+    paths.sort();
+    let lastmod = site.briefing.meta.updated.or(site.briefing.meta.published);
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for path in paths {
+        xml.push_str(&format!("  <url><loc>{}</loc>", xml_escape(&format!("{}{path}", site.config.base_url()))));
+        if let Some(date) = lastmod.filter(|d| d.day.is_some()) {
+            xml.push_str(&format!("<lastmod>{date}</lastmod>"));
+        }
+        xml.push_str("</url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+/// An Atom feed with one entry per changelog item, newest first.
+fn feed(site: &Site) -> String {
+    let meta = &site.briefing.meta;
+    let base = site.config.base_url();
+    let mut updates: Vec<_> = meta.updates.iter().collect();
+    updates.sort_by(|a, b| b.date.cmp(&a.date));
+    let timestamp = |date: &crate::date::PartialDate| {
+        format!("{:04}-{:02}-{:02}T00:00:00Z", date.year, date.month.unwrap_or(1), date.day.unwrap_or(1))
+    };
+    let newest = updates.first().map(|u| u.date).or(meta.updated).or(meta.published);
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+    xml.push_str(&format!("  <title>{}</title>\n", xml_escape(&meta.title)));
+    xml.push_str(&format!("  <id>{}</id>\n", xml_escape(base)));
+    xml.push_str(&format!("  <link href=\"{}\"/>\n", xml_escape(base)));
+    xml.push_str(&format!("  <link rel=\"self\" href=\"{}feed.xml\"/>\n", xml_escape(base)));
+    xml.push_str(&format!("  <updated>{}</updated>\n", newest.map(|d| timestamp(&d)).unwrap_or_else(|| "1970-01-01T00:00:00Z".into())));
+    xml.push_str(&format!("  <author><name>{}</name></author>\n", xml_escape(&site.config.title)));
+    for (index, update) in updates.iter().enumerate() {
+        xml.push_str("  <entry>\n");
+        xml.push_str(&format!("    <title>{}: {}</title>\n", update.date.human(), xml_escape(&update.note)));
+        xml.push_str(&format!("    <id>{}#update-{}-{}</id>\n", xml_escape(base), update.date, updates.len() - index));
+        xml.push_str(&format!("    <link href=\"{}\"/>\n", xml_escape(base)));
+        xml.push_str(&format!("    <updated>{}</updated>\n", timestamp(&update.date)));
+        xml.push_str(&format!("    <summary>{}</summary>\n", xml_escape(&update.note)));
+        xml.push_str("  </entry>\n");
+    }
+    xml.push_str("</feed>\n");
+    xml
+}
+
+/// The whole briefing as data (its shape is documented in the README).
+fn briefing_json(site: &Site, resolved: &Resolved) -> String {
+    let base = site.config.base_url();
+    let sources: Vec<_> = resolved
+        .entries
+        .iter()
+        .map(|entry| {
+            let source = &site.sources[entry.source];
+            json!({
+                "number": entry.number,
+                "id": source.id,
+                "title": source_title(source),
+                "publisher": source.meta.publisher,
+                "author": source.meta.author,
+                "url": source.meta.url,
+                "published": source.meta.published,
+                "updated": source.meta.updated,
+                "kind": source.meta.kind,
+                "notes": source.meta.notes,
+                "appendix_url": format!("{base}sources/#{}", source_anchor(source)),
+                "archive_url": format!("{base}{}", source_page(source)),
+                "citations": entry.backlinks.iter().map(|b| format!("{base}{}#{}", b.page, b.anchor)).collect::<Vec<_>>(),
+                "quotes": entry.quotes.iter().map(|q| json!({
+                    "text": q.text,
+                    "url": format!("{base}{}#{}", source_page(source), q.anchor),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let meta = &site.briefing.meta;
+    let timeline: Vec<_> = site.timeline.iter().flat_map(|t| &t.entries).map(|event| json!({
+        "date": event.date,
+        "title": event.title,
+        "url": format!("{base}timeline/#{}", event.anchor),
+    })).collect();
+    let faq: Vec<_> = site.faq.iter().flat_map(|f| &f.entries).map(|q| json!({
+        "question": q.question,
+        "url": format!("{base}faq/#{}", q.anchor),
+    })).collect();
+    let document = json!({
+        "title": meta.title,
+        "summary": meta.summary,
+        "published": meta.published,
+        "updated": meta.updated,
+        "url": base,
+        "updates": meta.updates,
+        "sources": sources,
+        "timeline": timeline,
+        "faq": faq,
+    });
+    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
+    text.push('\n');
+    text
+}
