@@ -73,7 +73,9 @@ fn parse_group(text: &str, start: usize) -> Result<CitationGroup, CitationSyntax
         if !cursor.eat('@') {
             return Err(cursor.error("expected `@` and a source id"));
         }
-        let id = cursor.take_while(is_id_char).trim_end_matches(['.', ':', '/']);
+        let id = cursor
+            .take_while(is_id_char)
+            .trim_end_matches(['.', ':', '/']);
         if id.is_empty() {
             return Err(cursor.error("expected a source id after `@`"));
         }
@@ -144,7 +146,10 @@ impl Cursor<'_> {
         let close: &[char] = if open == '"' { &['"'] } else { &['”', '"'] };
         let rest = &self.text[self.at..];
         let Some(len) = rest.find(close) else {
-            self.at = self.text.len().min(self.at + rest.find(']').unwrap_or(rest.len()));
+            self.at = self
+                .text
+                .len()
+                .min(self.at + rest.find(']').unwrap_or(rest.len()));
             return Err(self.error("the quote is never closed"));
         };
         let quote = rest[..len].trim();
@@ -203,7 +208,10 @@ mod tests {
     #[test]
     fn a_quote_may_wrap_across_lines() {
         let groups = parse("[@a \"over the\n  line\"]");
-        assert_eq!(groups[0].items[0].quote.as_deref(), Some("over the\n  line"));
+        assert_eq!(
+            groups[0].items[0].quote.as_deref(),
+            Some("over the\n  line")
+        );
     }
 
     #[test]
@@ -213,7 +221,12 @@ mod tests {
 
     #[test]
     fn reports_malformed_groups_with_their_start() {
-        for text in ["text [@] more", "text [@a \"unclosed] more", "text [@a b] more", "text [@a"] {
+        for text in [
+            "text [@] more",
+            "text [@a \"unclosed] more",
+            "text [@a b] more",
+            "text [@a",
+        ] {
             let (groups, errors) = parse_citations(text);
             assert!(groups.is_empty(), "{text}");
             assert_eq!(errors.len(), 1, "{text}");

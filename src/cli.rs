@@ -26,6 +26,26 @@ pub enum Command {
     Build(BuildArgs),
     /// Check the content without writing the site.
     Check(CheckArgs),
+    /// Work with source articles.
+    #[command(subcommand)]
+    Source(SourceCommand),
+}
+
+/// `briefing source ...`.
+#[derive(Debug, Subcommand)]
+pub enum SourceCommand {
+    /// Show what ingestion extracts from one article.
+    Inspect(InspectArgs),
+}
+
+/// Arguments of `briefing source inspect`.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The article file (.txt).
+    pub file: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 /// Where the briefing is.
@@ -81,7 +101,38 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Build(args) => build(args),
         Command::Check(args) => check(args),
+        Command::Source(SourceCommand::Inspect(args)) => inspect(args),
     }
+}
+
+fn inspect(args: InspectArgs) -> ExitCode {
+    let extracted = std::fs::read(&args.file)
+        .map_err(|e| crate::diagnostic::Problem::Io {
+            message: e.to_string(),
+        })
+        .and_then(|bytes| {
+            let text =
+                String::from_utf8(bytes).map_err(|e| crate::diagnostic::Problem::NotUtf8 {
+                    offset: e.utf8_error().valid_up_to(),
+                })?;
+            let extension = args.file.extension().and_then(|e| e.to_str()).unwrap_or("");
+            crate::ingest::extract(extension, &text)
+        });
+    let extracted = match extracted {
+        Ok(extracted) => extracted,
+        Err(problem) => {
+            print_diagnostics(&[Diagnostic::error(&args.file, problem)]);
+            return ExitCode::FAILURE;
+        }
+    };
+    match args.format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&extracted).unwrap_or_default()
+        ),
+        Format::Text => print!("{}", crate::ingest::describe(&extracted)),
+    }
+    ExitCode::SUCCESS
 }
 
 fn print_diagnostics(diagnostics: &[Diagnostic]) {
@@ -154,11 +205,18 @@ fn check(args: CheckArgs) -> ExitCode {
             let (errors, warnings): (Vec<&Diagnostic>, Vec<&Diagnostic>) =
                 diagnostics.iter().partition(|d| d.is_error());
             let json = serde_json::json!({ "errors": errors, "warnings": warnings });
-            println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json).unwrap_or_default()
+            );
         }
         Format::Text => {
             print_diagnostics(&diagnostics);
-            eprintln!("{}, {}", plural(errors, "error"), plural(warnings, "warning"));
+            eprintln!(
+                "{}, {}",
+                plural(errors, "error"),
+                plural(warnings, "warning")
+            );
         }
     }
     if errors > 0 || (args.deny_warnings && warnings > 0) {

@@ -74,7 +74,11 @@ impl SiteConfig {
     /// Replaces `base_url` (from `--base-url`), always ending it with `/`.
     pub fn set_base_url(&mut self, url: String) {
         let span = self.base_url.span();
-        let url = if url.ends_with('/') { url } else { format!("{url}/") };
+        let url = if url.ends_with('/') {
+            url
+        } else {
+            format!("{url}/")
+        };
         self.base_url = toml::Spanned::new(span, url);
     }
 
@@ -120,7 +124,8 @@ mod tests {
 
     #[test]
     fn an_unknown_key_is_an_error_at_its_line() {
-        let error = parse("title = \"T\"\nbase_url = \"https://x.org/\"\ntheem = \"dark\"").unwrap_err();
+        let error =
+            parse("title = \"T\"\nbase_url = \"https://x.org/\"\ntheem = \"dark\"").unwrap_err();
         assert_eq!(error.location.unwrap().position.line, 3);
     }
 }

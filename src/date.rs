@@ -43,7 +43,9 @@ impl PartialDate {
     /// A date known to the day; `None` if the day does not exist.
     pub fn ymd(year: i32, month: u8, day: u8) -> Option<Self> {
         (1..=12).contains(&month).then_some(())?;
-        (1..=days_in_month(year, month)).contains(&day).then_some(())?;
+        (1..=days_in_month(year, month))
+            .contains(&day)
+            .then_some(())?;
         Some(Self {
             year,
             month: Some(month),
@@ -175,9 +177,11 @@ impl<'de> Deserialize<'de> for PartialDate {
         let text = match Written::deserialize(deserializer)? {
             Written::Toml(datetime) => match (datetime.date, datetime.time) {
                 (Some(date), None) => date.to_string(),
-                _ => return Err(serde::de::Error::custom(
-                    "expected a date without a time, e.g. 2026-04-27",
-                )),
+                _ => {
+                    return Err(serde::de::Error::custom(
+                        "expected a date without a time, e.g. 2026-04-27",
+                    ));
+                }
             },
             Written::Text(text) => text,
             Written::Year(year) => year.to_string(),
@@ -199,7 +203,14 @@ mod tests {
 
     #[test]
     fn rejects_impossible_and_malformed_dates() {
-        for text in ["2026-02-30", "2026-13", "26-04-01", "2026/04/01", "April", ""] {
+        for text in [
+            "2026-02-30",
+            "2026-13",
+            "26-04-01",
+            "2026/04/01",
+            "April",
+            "",
+        ] {
             assert!(text.parse::<PartialDate>().is_err(), "{text}");
         }
         assert!("2024-02-29".parse::<PartialDate>().is_ok());
@@ -232,7 +243,10 @@ mod tests {
             c: PartialDate,
         }
         let doc: Doc = toml::from_str("a = 2026-04-27\nb = \"2026-04\"\nc = 2030").unwrap();
-        assert_eq!((doc.a.to_string(), doc.b.to_string()), ("2026-04-27".into(), "2026-04".into()));
+        assert_eq!(
+            (doc.a.to_string(), doc.b.to_string()),
+            ("2026-04-27".into(), "2026-04".into())
+        );
         assert_eq!(doc.c.human(), "2030");
     }
 }

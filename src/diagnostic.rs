@@ -169,8 +169,13 @@ impl Location {
         let start = floor_char_boundary(text, span.start.min(text.len()));
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
         let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-        let line_text = text[line_start..line_end].trim_end_matches('\r').to_string();
-        let end = span.end.clamp(start, line_end).min(line_start + line_text.len());
+        let line_text = text[line_start..line_end]
+            .trim_end_matches('\r')
+            .to_string();
+        let end = span
+            .end
+            .clamp(start, line_end)
+            .min(line_start + line_text.len());
         Location {
             position: Position::of_offset(text, start),
             highlight: (start - line_start)..(end - line_start).max(start - line_start),
@@ -187,7 +192,7 @@ pub struct Diagnostic {
     /// The file, relative to the briefing's root where possible.
     pub file: PathBuf,
     /// Where in the file, when the problem has a place.
-    pub location: Option<Location>,
+    pub location: Option<Box<Location>>,
     /// What went wrong.
     pub problem: Problem,
 }
@@ -213,7 +218,7 @@ impl Diagnostic {
 
     /// Points the diagnostic at `span` (byte offsets) of the file's `text`.
     pub fn at(mut self, text: &str, span: Range<usize>) -> Self {
-        self.location = Some(Location::of_span(text, span));
+        self.location = Some(Box::new(Location::of_span(text, span)));
         self
     }
 
@@ -260,7 +265,11 @@ impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file.display())?;
         if let Some(location) = &self.location {
-            write!(f, ":{}:{}", location.position.line, location.position.column)?;
+            write!(
+                f,
+                ":{}:{}",
+                location.position.line, location.position.column
+            )?;
         }
         let severity = match self.severity {
             Severity::Error => "error",
@@ -297,17 +306,32 @@ mod tests {
     #[test]
     fn positions_are_one_based_on_every_line() {
         let text = "ab\ncd\n";
-        assert_eq!(Position::of_offset(text, 0), Position { line: 1, column: 1 });
-        assert_eq!(Position::of_offset(text, 1), Position { line: 1, column: 2 });
-        assert_eq!(Position::of_offset(text, 3), Position { line: 2, column: 1 });
-        assert_eq!(Position::of_offset(text, 6), Position { line: 3, column: 1 });
+        assert_eq!(
+            Position::of_offset(text, 0),
+            Position { line: 1, column: 1 }
+        );
+        assert_eq!(
+            Position::of_offset(text, 1),
+            Position { line: 1, column: 2 }
+        );
+        assert_eq!(
+            Position::of_offset(text, 3),
+            Position { line: 2, column: 1 }
+        );
+        assert_eq!(
+            Position::of_offset(text, 6),
+            Position { line: 3, column: 1 }
+        );
     }
 
     #[test]
     fn columns_count_characters_not_bytes() {
         let text = "“quote” [@x]";
         let offset = text.find("[@").unwrap();
-        assert_eq!(Position::of_offset(text, offset), Position { line: 1, column: 9 });
+        assert_eq!(
+            Position::of_offset(text, offset),
+            Position { line: 1, column: 9 }
+        );
     }
 
     #[test]

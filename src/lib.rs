@@ -120,8 +120,13 @@ pub fn build_in_memory(options: &BuildOptions) -> Result<BuiltSite, Vec<Diagnost
         return Err(diagnostics);
     }
     let theme = theme::Theme::load(&options.root, &site.config.theme).map_err(|d| vec![d])?;
-    let renderer = render::Renderer::new(&site, &resolved, &theme, options.portable || site.config.portable)
-        .map_err(|d| vec![d])?;
+    let renderer = render::Renderer::new(
+        &site,
+        &resolved,
+        &theme,
+        options.portable || site.config.portable,
+    )
+    .map_err(|d| vec![d])?;
     let mut files = renderer.render_pages()?;
     let pages = files.len();
     files.extend(site_files::site_files(&site, &resolved, &files));

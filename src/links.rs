@@ -20,7 +20,11 @@ impl LinkStyle {
         if self.portable && (to.is_empty() || to.ends_with('/')) {
             link.push_str("index.html");
         }
-        if link.is_empty() { "./".to_string() } else { link }
+        if link.is_empty() {
+            "./".to_string()
+        } else {
+            link
+        }
     }
 
     /// [`LinkStyle::link`] with a `#fragment`; a link within the same page is just the fragment.
@@ -50,19 +54,28 @@ mod tests {
         assert_eq!(SERVED.link("", "timeline/"), "timeline/");
         assert_eq!(SERVED.link("timeline/", ""), "../");
         assert_eq!(SERVED.link("", ""), "./");
-        assert_eq!(SERVED.link("sources/vela/", "assets/style.css"), "../../assets/style.css");
+        assert_eq!(
+            SERVED.link("sources/vela/", "assets/style.css"),
+            "../../assets/style.css"
+        );
     }
 
     #[test]
     fn portable_links_name_index_html_but_not_files() {
         assert_eq!(PORTABLE.link("", ""), "index.html");
         assert_eq!(PORTABLE.link("faq/", "sources/"), "../sources/index.html");
-        assert_eq!(PORTABLE.link("faq/", "assets/style.css"), "../assets/style.css");
+        assert_eq!(
+            PORTABLE.link("faq/", "assets/style.css"),
+            "../assets/style.css"
+        );
     }
 
     #[test]
     fn anchors_on_the_same_page_need_no_path() {
         assert_eq!(SERVED.link_to_anchor("faq/", "faq/", "q"), "#q");
-        assert_eq!(SERVED.link_to_anchor("faq/", "sources/", "s1"), "../sources/#s1");
+        assert_eq!(
+            SERVED.link_to_anchor("faq/", "sources/", "s1"),
+            "../sources/#s1"
+        );
     }
 }

@@ -36,7 +36,9 @@ pub struct Content {
 /// Reads the files under `root/content`, recording every problem in `diagnostics`.
 /// `None` when a required file could not be read.
 pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<Content> {
-    let mut read = |relative: &str, required: bool| read_text(root, Path::new(relative), required, diagnostics);
+    let mut read = |relative: &str, required: bool| {
+        read_text(root, Path::new(relative), required, diagnostics)
+    };
     let site = read("content/site.toml", true);
     let briefing = read("content/briefing.md", true);
     let timeline = read("content/timeline.md", false);
@@ -57,7 +59,12 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<Content> {
     })
 }
 
-fn read_text(root: &Path, relative: &Path, required: bool, diagnostics: &mut Vec<Diagnostic>) -> Option<TextFile> {
+fn read_text(
+    root: &Path,
+    relative: &Path,
+    required: bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<TextFile> {
     match std::fs::read(root.join(relative)) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => Some(TextFile {
@@ -82,7 +89,12 @@ fn read_text(root: &Path, relative: &Path, required: bool, diagnostics: &mut Vec
             None
         }
         Err(error) => {
-            diagnostics.push(Diagnostic::error(relative, Problem::Io { message: error.to_string() }));
+            diagnostics.push(Diagnostic::error(
+                relative,
+                Problem::Io {
+                    message: error.to_string(),
+                },
+            ));
             None
         }
     }
@@ -99,7 +111,10 @@ fn files_in(root: &Path, dir: &str) -> Vec<PathBuf> {
         .filter(|entry| entry.file_type().is_file())
         .filter(|entry| {
             let name = entry.file_name().to_string_lossy();
-            !name.starts_with('.') && !name.ends_with('~') && !name.ends_with(".swp") && !name.ends_with(".tmp")
+            !name.starts_with('.')
+                && !name.ends_with('~')
+                && !name.ends_with(".swp")
+                && !name.ends_with(".tmp")
         })
         .map(|entry| Path::new(dir).join(entry.file_name()))
         .collect();
@@ -112,15 +127,27 @@ fn load_sources(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<SourceFil
     let is_sidecar = |path: &Path| path.extension().is_some_and(|e| e == "toml");
     let mut sources = Vec::new();
     for path in files.iter().filter(|p| !is_sidecar(p)) {
-        let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_string();
+        let extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_string();
         if !SOURCE_EXTENSIONS.contains(&extension.as_str()) {
-            diagnostics.push(Diagnostic::error(path, Problem::UnsupportedSource { extension }));
+            diagnostics.push(Diagnostic::error(
+                path,
+                Problem::UnsupportedSource { extension },
+            ));
             continue;
         }
         let bytes = match std::fs::read(root.join(path)) {
             Ok(bytes) => bytes,
             Err(error) => {
-                diagnostics.push(Diagnostic::error(path, Problem::Io { message: error.to_string() }));
+                diagnostics.push(Diagnostic::error(
+                    path,
+                    Problem::Io {
+                        message: error.to_string(),
+                    },
+                ));
                 continue;
             }
         };
@@ -135,18 +162,28 @@ fn load_sources(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<SourceFil
             bytes,
             sidecar,
         };
-        if sources.iter().any(|other: &SourceFile| other.id() == source.id()) {
-            diagnostics.push(Diagnostic::error(path, Problem::DuplicateSource { id: source.id() }));
+        if sources
+            .iter()
+            .any(|other: &SourceFile| other.id() == source.id())
+        {
+            diagnostics.push(Diagnostic::error(
+                path,
+                Problem::DuplicateSource { id: source.id() },
+            ));
             continue;
         }
         sources.push(source);
     }
     for sidecar in files.iter().filter(|p| is_sidecar(p)) {
-        if !sources.iter().any(|s| s.path.with_extension("toml") == *sidecar) {
+        if !sources
+            .iter()
+            .any(|s| s.path.with_extension("toml") == *sidecar)
+        {
             diagnostics.push(Diagnostic::warning(
                 sidecar,
                 Problem::Ingestion {
-                    message: "sidecar without an article of the same name; it is ignored".to_string(),
+                    message: "sidecar without an article of the same name; it is ignored"
+                        .to_string(),
                 },
             ));
         }

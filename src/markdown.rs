@@ -61,7 +61,10 @@ pub fn render(text: &str, range: Range<usize>) -> (Markdown, Vec<CitationSyntaxE
     let code = code_ranges(fragment);
     let in_code = |at: usize| code.iter().any(|c| c.contains(&at));
     let (groups, errors) = parse_citations(fragment);
-    let groups: Vec<CitationGroup> = groups.into_iter().filter(|g| !in_code(g.span.start)).collect();
+    let groups: Vec<CitationGroup> = groups
+        .into_iter()
+        .filter(|g| !in_code(g.span.start))
+        .collect();
     let errors: Vec<CitationSyntaxError> = errors
         .into_iter()
         .filter(|e| !in_code(e.span.start))
@@ -116,9 +119,10 @@ fn code_ranges(text: &str) -> Vec<Range<usize>> {
     Parser::new_ext(text, options())
         .into_offset_iter()
         .filter_map(|(event, range)| match event {
-            Event::Code(_) | Event::Start(Tag::CodeBlock(_)) | Event::Html(_) | Event::InlineHtml(_) => {
-                Some(range)
-            }
+            Event::Code(_)
+            | Event::Start(Tag::CodeBlock(_))
+            | Event::Html(_)
+            | Event::InlineHtml(_) => Some(range),
             _ => None,
         })
         .collect()
@@ -217,7 +221,11 @@ pub fn slug(text: &str) -> String {
         }
     }
     let slug = slug.trim_end_matches('-');
-    if slug.is_empty() { "section".to_string() } else { slug.to_string() }
+    if slug.is_empty() {
+        "section".to_string()
+    } else {
+        slug.to_string()
+    }
 }
 
 /// [`slug`], suffixed `-2`, `-3`… when already in `taken`.
@@ -280,7 +288,10 @@ mod tests {
         assert_eq!(markdown.citations.len(), 2);
         assert_eq!(&text[markdown.citations[0].span.clone()], "[@a \"words\"]");
         let html = fill_citations(&markdown.html, |i| format!("<sup>{}</sup>", i + 1));
-        assert_eq!(html, "<p>Intro.</p>\n<p>A claim <sup>1</sup> and <sup>2</sup>.</p>\n");
+        assert_eq!(
+            html,
+            "<p>Intro.</p>\n<p>A claim <sup>1</sup> and <sup>2</sup>.</p>\n"
+        );
     }
 
     #[test]
@@ -314,7 +325,10 @@ mod tests {
         assert_eq!(&text[intro], "Intro\n\n");
         assert_eq!(sections.len(), 2);
         assert_eq!(sections[0].heading, "2026-04-27 — First");
-        assert_eq!(&text[sections[0].heading_span.clone()], "2026-04-27 — First");
+        assert_eq!(
+            &text[sections[0].heading_span.clone()],
+            "2026-04-27 — First"
+        );
         assert!(text[sections[0].body.clone()].contains("## not a heading"));
         assert_eq!(&text[sections[1].body.clone()], "Body two");
     }

@@ -158,7 +158,12 @@ impl Site {
         let mut fragments = vec![(String::new(), &self.briefing.body)];
         if let Some(timeline) = &self.timeline {
             fragments.push(("timeline/".into(), &timeline.intro));
-            fragments.extend(timeline.entries.iter().map(|e| ("timeline/".into(), &e.body)));
+            fragments.extend(
+                timeline
+                    .entries
+                    .iter()
+                    .map(|e| ("timeline/".into(), &e.body)),
+            );
         }
         if let Some(faq) = &self.faq {
             fragments.push(("faq/".into(), &faq.intro));
@@ -204,7 +209,8 @@ pub fn parse(content: Content, diagnostics: &mut Vec<Diagnostic>) -> Option<Site
 }
 
 fn ingest_sources(content: &Content, diagnostics: &mut Vec<Diagnostic>) -> Vec<Source> {
-    let results: Vec<(Result<Source, Vec<Diagnostic>>, Vec<Diagnostic>)> = content
+    type Ingested = (Result<Source, Vec<Diagnostic>>, Vec<Diagnostic>);
+    let results: Vec<Ingested> = content
         .sources
         .par_iter()
         .map(|file| {
@@ -240,15 +246,30 @@ fn read_document<T: serde::de::DeserializeOwned + Default>(
     Some((meta, split.body))
 }
 
-fn render_fragment(file: &TextFile, id: FileId, range: Range<usize>, diagnostics: &mut Vec<Diagnostic>) -> Fragment {
+fn render_fragment(
+    file: &TextFile,
+    id: FileId,
+    range: Range<usize>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Fragment {
     let (markdown, errors) = markdown::render(&file.text, range);
     diagnostics.extend(errors.into_iter().map(|error| {
-        Diagnostic::error(&file.path, Problem::MalformedCitation { reason: error.reason }).at(&file.text, error.span)
+        Diagnostic::error(
+            &file.path,
+            Problem::MalformedCitation {
+                reason: error.reason,
+            },
+        )
+        .at(&file.text, error.span)
     }));
     Fragment { file: id, markdown }
 }
 
-fn parse_briefing(file: &TextFile, id: FileId, diagnostics: &mut Vec<Diagnostic>) -> Option<Briefing> {
+fn parse_briefing(
+    file: &TextFile,
+    id: FileId,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Briefing> {
     let split = toml_file::split_front_matter(&file.path, &file.text)
         .map_err(|d| diagnostics.push(d))
         .ok()?;
@@ -272,8 +293,9 @@ fn parse_briefing(file: &TextFile, id: FileId, diagnostics: &mut Vec<Diagnostic>
 }
 
 /// A timeline heading: an ISO date, then a dash or colon and the event's title.
-static EVENT_HEADING: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(\d{4}(?:-\d{1,2}){0,2})(?:\s*(?:—|–|-{1,2}|:|\|)\s*(.*))?$").unwrap());
+static EVENT_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(\d{4}(?:-\d{1,2}){0,2})(?:\s*(?:—|–|-{1,2}|:|\|)\s*(.*))?$").unwrap()
+});
 
 fn parse_sections<T>(
     file: &TextFile,
@@ -301,44 +323,70 @@ fn parse_sections<T>(
     })
 }
 
-fn parse_timeline(file: &TextFile, id: FileId, diagnostics: &mut Vec<Diagnostic>) -> Option<SectionedPage<Event>> {
-    let mut page = parse_sections(file, id, "Timeline", diagnostics, |section, body, taken, diagnostics| {
-        let error = |problem| Diagnostic::error(&file.path, problem).at(&file.text, section.heading_span.clone());
-        let Some(captures) = EVENT_HEADING.captures(&section.heading) else {
-            diagnostics.push(error(Problem::TimelineHeadingWithoutDate {
-                heading: section.heading.clone(),
-            }));
-            return None;
-        };
-        let date: PartialDate = match captures[1].parse() {
-            Ok(date) => date,
-            Err(invalid) => {
-                diagnostics.push(error(Problem::InvalidDate(invalid)));
+fn parse_timeline(
+    file: &TextFile,
+    id: FileId,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<SectionedPage<Event>> {
+    let mut page = parse_sections(
+        file,
+        id,
+        "Timeline",
+        diagnostics,
+        |section, body, taken, diagnostics| {
+            let error = |problem| {
+                Diagnostic::error(&file.path, problem).at(&file.text, section.heading_span.clone())
+            };
+            let Some(captures) = EVENT_HEADING.captures(&section.heading) else {
+                diagnostics.push(error(Problem::TimelineHeadingWithoutDate {
+                    heading: section.heading.clone(),
+                }));
                 return None;
-            }
-        };
-        let title = captures.get(2).map_or("", |m| m.as_str()).trim();
-        let title = if title.is_empty() { date.human() } else { title.to_string() };
-        let anchor = markdown::unique_slug(&format!("{date} {title}"), taken);
-        Some(Event {
-            date,
-            title,
-            anchor,
-            body,
-        })
-    })?;
+            };
+            let date: PartialDate = match captures[1].parse() {
+                Ok(date) => date,
+                Err(invalid) => {
+                    diagnostics.push(error(Problem::InvalidDate(invalid)));
+                    return None;
+                }
+            };
+            let title = captures.get(2).map_or("", |m| m.as_str()).trim();
+            let title = if title.is_empty() {
+                date.human()
+            } else {
+                title.to_string()
+            };
+            let anchor = markdown::unique_slug(&format!("{date} {title}"), taken);
+            Some(Event {
+                date,
+                title,
+                anchor,
+                body,
+            })
+        },
+    )?;
     page.entries.sort_by_key(|event| event.date);
     Some(page)
 }
 
-fn parse_faq(file: &TextFile, id: FileId, diagnostics: &mut Vec<Diagnostic>) -> Option<SectionedPage<Question>> {
-    parse_sections(file, id, "Questions and answers", diagnostics, |section, answer, taken, _| {
-        Some(Question {
-            anchor: markdown::unique_slug(&section.heading, taken),
-            question: section.heading.clone(),
-            answer,
-        })
-    })
+fn parse_faq(
+    file: &TextFile,
+    id: FileId,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<SectionedPage<Question>> {
+    parse_sections(
+        file,
+        id,
+        "Questions and answers",
+        diagnostics,
+        |section, answer, taken, _| {
+            Some(Question {
+                anchor: markdown::unique_slug(&section.heading, taken),
+                question: section.heading.clone(),
+                answer,
+            })
+        },
+    )
 }
 
 fn parse_page(file: &TextFile, id: FileId, diagnostics: &mut Vec<Diagnostic>) -> Option<Page> {

@@ -100,7 +100,9 @@ impl QuoteIndex {
     /// `blocks` must be the texts the index was built from, to map hits back to them.
     pub fn find_all(&self, quotes: &[String], blocks: &[&str]) -> Vec<Option<QuoteHit>> {
         let mut found: Vec<Option<Range<usize>>> = vec![None; quotes.len()];
-        let searchable: Vec<usize> = (0..quotes.len()).filter(|&i| !quotes[i].is_empty()).collect();
+        let searchable: Vec<usize> = (0..quotes.len())
+            .filter(|&i| !quotes[i].is_empty())
+            .collect();
         if searchable.is_empty() {
             return vec![None; quotes.len()];
         }
@@ -125,16 +127,23 @@ impl QuoteIndex {
 
     /// Maps a range of the normalized text back to a block and its original bytes.
     fn locate(&self, range: Range<usize>, blocks: &[&str]) -> QuoteHit {
-        let block = self.block_starts.partition_point(|&start| start <= range.start) - 1;
+        let block = self
+            .block_starts
+            .partition_point(|&start| start <= range.start)
+            - 1;
         let original = blocks[block];
         let trimmed_start = original.len() - original.trim_start().len();
         let mut normalized = String::new();
         let mut origins = Vec::new();
         normalize_into(original.trim(), &mut normalized, Some(&mut origins));
-        let local = (range.start - self.block_starts[block])..(range.end - self.block_starts[block]);
+        let local =
+            (range.start - self.block_starts[block])..(range.end - self.block_starts[block]);
         let start = origins[local.start];
         let last = origins[local.end - 1];
-        let last_len = original.trim()[last..].chars().next().map_or(0, char::len_utf8);
+        let last_len = original.trim()[last..]
+            .chars()
+            .next()
+            .map_or(0, char::len_utf8);
         QuoteHit {
             block,
             range: (trimmed_start + start)..(trimmed_start + last + last_len),
@@ -148,9 +157,18 @@ mod tests {
 
     #[test]
     fn normalizes_whitespace_quotes_and_dashes() {
-        assert_eq!(normalize("  Microsoft’s  “big”\n deal  "), "Microsoft's \"big\" deal");
-        assert_eq!(normalize("a single provider—even one"), "a single provider-even one");
-        assert_eq!(normalize("a single provider -- even one"), "a single provider-even one");
+        assert_eq!(
+            normalize("  Microsoft’s  “big”\n deal  "),
+            "Microsoft's \"big\" deal"
+        );
+        assert_eq!(
+            normalize("a single provider—even one"),
+            "a single provider-even one"
+        );
+        assert_eq!(
+            normalize("a single provider -- even one"),
+            "a single provider-even one"
+        );
         assert_eq!(normalize("wait…"), "wait...");
         assert_eq!(normalize("soft\u{ad}hyphen"), "softhyphen");
     }
@@ -162,10 +180,20 @@ mod tests {
 
     #[test]
     fn finds_a_quote_typed_with_straight_quotes_and_hyphens() {
-        let blocks = ["Intro.", "It signals that OpenAI no longer believes a single provider—even one as vast as Microsoft’s—can cope."];
-        let hit = find(&blocks, "a single provider - even one as vast as Microsoft's").unwrap();
+        let blocks = [
+            "Intro.",
+            "It signals that OpenAI no longer believes a single provider—even one as vast as Microsoft’s—can cope.",
+        ];
+        let hit = find(
+            &blocks,
+            "a single provider - even one as vast as Microsoft's",
+        )
+        .unwrap();
         assert_eq!(hit.block, 1);
-        assert_eq!(&blocks[1][hit.range], "a single provider—even one as vast as Microsoft’s");
+        assert_eq!(
+            &blocks[1][hit.range],
+            "a single provider—even one as vast as Microsoft’s"
+        );
     }
 
     #[test]
@@ -184,15 +212,29 @@ mod tests {
 
     #[test]
     fn finds_every_quote_in_one_pass_including_overlapping_ones() {
-        let blocks = ["capped revenue share of 20% through 2030", "licence through 2032"];
+        let blocks = [
+            "capped revenue share of 20% through 2030",
+            "licence through 2032",
+        ];
         let index = QuoteIndex::new(blocks.iter().copied());
-        let quotes: Vec<String> = ["revenue share of 20%", "20% through 2030", "through 2032", "missing"]
-            .iter()
-            .map(|q| normalize(q))
-            .collect();
+        let quotes: Vec<String> = [
+            "revenue share of 20%",
+            "20% through 2030",
+            "through 2032",
+            "missing",
+        ]
+        .iter()
+        .map(|q| normalize(q))
+        .collect();
         let hits = index.find_all(&quotes, &blocks);
-        assert_eq!(&blocks[0][hits[0].clone().unwrap().range], "revenue share of 20%");
-        assert_eq!(&blocks[0][hits[1].clone().unwrap().range], "20% through 2030");
+        assert_eq!(
+            &blocks[0][hits[0].clone().unwrap().range],
+            "revenue share of 20%"
+        );
+        assert_eq!(
+            &blocks[0][hits[1].clone().unwrap().range],
+            "20% through 2030"
+        );
         assert_eq!(hits[2].as_ref().unwrap().block, 1);
         assert_eq!(hits[3], None);
     }

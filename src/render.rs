@@ -140,19 +140,28 @@ pub fn source_title(source: &Source) -> &str {
 
 impl<'a> Renderer<'a> {
     /// Compiles the theme's templates.
-    pub fn new(site: &'a Site, resolved: &'a Resolved, theme: &Theme, portable: bool) -> Result<Self, Diagnostic> {
+    pub fn new(
+        site: &'a Site,
+        resolved: &'a Resolved,
+        theme: &Theme,
+        portable: bool,
+    ) -> Result<Self, Diagnostic> {
         let mut tera = tera::Tera::new();
         tera.autoescape_on([".html", ".xml"]);
         for (name, origin, text) in &theme.templates {
-            tera.add_raw_template(name, text).map_err(|error| template_error(origin.display().to_string(), &error))?;
+            tera.add_raw_template(name, text)
+                .map_err(|error| template_error(origin.display().to_string(), &error))?;
         }
         let global = tera.global_context();
-        global.insert("site", &serde_json::json!({
-            "title": site.config.title,
-            "description": site.config.description,
-            "language": site.config.language,
-            "base_url": site.config.base_url(),
-        }));
+        global.insert(
+            "site",
+            &serde_json::json!({
+                "title": site.config.title,
+                "description": site.config.description,
+                "language": site.config.language,
+                "base_url": site.config.base_url(),
+            }),
+        );
         global.insert("nav", &navigation(site));
         Ok(Renderer {
             site,
@@ -178,8 +187,13 @@ impl<'a> Renderer<'a> {
         for page in &self.site.pages {
             jobs.push(Box::new(move || self.page(page)));
         }
-        let mut results: Vec<Result<OutputFile, Diagnostic>> = jobs.par_iter().map(|job| job()).collect();
-        results.par_extend((0..self.site.sources.len()).into_par_iter().map(|source| self.source(source)));
+        let mut results: Vec<Result<OutputFile, Diagnostic>> =
+            jobs.par_iter().map(|job| job()).collect();
+        results.par_extend(
+            (0..self.site.sources.len())
+                .into_par_iter()
+                .map(|source| self.source(source)),
+        );
         let (files, errors): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
         if errors.is_empty() {
             Ok(files.into_iter().map(Result::unwrap).collect())
@@ -193,13 +207,26 @@ impl<'a> Renderer<'a> {
             title,
             description,
             path,
-            root: if path.is_empty() { "./".to_string() } else { up_to_root(path) },
-            index_file: if self.links.portable { "index.html" } else { "" },
+            root: if path.is_empty() {
+                "./".to_string()
+            } else {
+                up_to_root(path)
+            },
+            index_file: if self.links.portable {
+                "index.html"
+            } else {
+                ""
+            },
             canonical: format!("{}{path}", self.site.config.base_url()),
         }
     }
 
-    fn render(&self, template: &str, output: String, context: tera::Context) -> Result<OutputFile, Diagnostic> {
+    fn render(
+        &self,
+        template: &str,
+        output: String,
+        context: tera::Context,
+    ) -> Result<OutputFile, Diagnostic> {
         let html = self
             .tera
             .render(template, &context)
@@ -215,7 +242,11 @@ impl<'a> Renderer<'a> {
         let markdown = &fragment.markdown;
         fill_citations(&markdown.html, |index| {
             let key = (fragment.file, markdown.citations[index].span.start);
-            let citations = self.resolved.groups.get(&key).map_or(&[][..], Vec::as_slice);
+            let citations = self
+                .resolved
+                .groups
+                .get(&key)
+                .map_or(&[][..], Vec::as_slice);
             let mut html = String::from("<sup class=\"citations\">");
             for citation in citations {
                 let source = &self.site.sources[citation.source];
@@ -224,7 +255,9 @@ impl<'a> Renderer<'a> {
                 if let Some(quote) = citation.quote.map(|q| &entry.quotes[q]) {
                     title = format!("{title}: “{}”", quote.text);
                 }
-                let href = self.links.link_to_anchor(page, "sources/", &source_anchor(source));
+                let href = self
+                    .links
+                    .link_to_anchor(page, "sources/", &source_anchor(source));
                 html.push_str("<a class=\"citation\" id=\"");
                 html.push_str(&citation.anchor);
                 html.push_str("\" href=\"");
@@ -249,7 +282,10 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         updates.sort_by(|a, b| b.date.iso.cmp(&a.date.iso));
-        let description = meta.summary.as_deref().unwrap_or(&self.site.config.description);
+        let description = meta
+            .summary
+            .as_deref()
+            .unwrap_or(&self.site.config.description);
         let mut context = tera::Context::new();
         context.insert("page", &self.page_view("", &meta.title, description));
         context.insert("summary", &meta.summary);
@@ -261,9 +297,18 @@ impl<'a> Renderer<'a> {
     }
 
     fn timeline(&self) -> Result<OutputFile, Diagnostic> {
-        let timeline = self.site.timeline.as_ref().expect("only called when there is a timeline");
+        let timeline = self
+            .site
+            .timeline
+            .as_ref()
+            .expect("only called when there is a timeline");
         let path = "timeline/";
-        let reference = self.site.briefing.meta.updated.or(self.site.briefing.meta.published);
+        let reference = self
+            .site
+            .briefing
+            .meta
+            .updated
+            .or(self.site.briefing.meta.published);
         let events: Vec<EventView> = timeline
             .entries
             .iter()
@@ -275,7 +320,10 @@ impl<'a> Renderer<'a> {
                 future: reference.is_some_and(|r| event.date > r && !event.date.contains(&r)),
             })
             .collect();
-        let description = timeline.description.as_deref().unwrap_or(&self.site.config.description);
+        let description = timeline
+            .description
+            .as_deref()
+            .unwrap_or(&self.site.config.description);
         let mut context = tera::Context::new();
         context.insert("page", &self.page_view(path, &timeline.title, description));
         context.insert("intro", &self.fragment_html(&timeline.intro, path));
@@ -284,7 +332,11 @@ impl<'a> Renderer<'a> {
     }
 
     fn faq(&self) -> Result<OutputFile, Diagnostic> {
-        let faq = self.site.faq.as_ref().expect("only called when there is an FAQ");
+        let faq = self
+            .site
+            .faq
+            .as_ref()
+            .expect("only called when there is an FAQ");
         let path = "faq/";
         let questions: Vec<QuestionView> = faq
             .entries
@@ -295,7 +347,10 @@ impl<'a> Renderer<'a> {
                 html: self.fragment_html(&q.answer, path),
             })
             .collect();
-        let description = faq.description.as_deref().unwrap_or(&self.site.config.description);
+        let description = faq
+            .description
+            .as_deref()
+            .unwrap_or(&self.site.config.description);
         let mut context = tera::Context::new();
         context.insert("page", &self.page_view(path, &faq.title, description));
         context.insert("intro", &self.fragment_html(&faq.intro, path));
@@ -305,7 +360,10 @@ impl<'a> Renderer<'a> {
 
     fn page(&self, page: &crate::parse::Page) -> Result<OutputFile, Diagnostic> {
         let path = format!("{}/", page.slug);
-        let description = page.description.as_deref().unwrap_or(&self.site.config.description);
+        let description = page
+            .description
+            .as_deref()
+            .unwrap_or(&self.site.config.description);
         let mut context = tera::Context::new();
         context.insert("page", &self.page_view(&path, &page.title, description));
         context.insert("content", &self.fragment_html(&page.body, &path));
@@ -351,10 +409,19 @@ impl<'a> Renderer<'a> {
 
     fn appendix(&self) -> Result<OutputFile, Diagnostic> {
         let path = "sources/";
-        let sources: Vec<SourceView> = self.resolved.entries.iter().map(|e| self.source_view(e, path)).collect();
+        let sources: Vec<SourceView> = self
+            .resolved
+            .entries
+            .iter()
+            .map(|e| self.source_view(e, path))
+            .collect();
         let mut context = tera::Context::new();
-        context.insert("page", &self.page_view(path, "Sources", &self.site.config.description));
+        context.insert(
+            "page",
+            &self.page_view(path, "Sources", &self.site.config.description),
+        );
         context.insert("sources", &sources);
+        context.insert("on_source_page", &false);
         self.render("sources.html", "sources/index.html".into(), context)
     }
 
@@ -363,11 +430,18 @@ impl<'a> Renderer<'a> {
         let entry = self.resolved.entry(index);
         let path = source_page(source);
         let view = self.source_view(entry, &path);
-        let description = format!("Archived text of “{}”, a source of {}", view.title, self.site.config.title);
+        let description = format!(
+            "Archived text of “{}”, a source of {}",
+            view.title, self.site.config.title
+        );
         let mut context = tera::Context::new();
         context.insert("page", &self.page_view(&path, view.title, &description));
-        context.insert("text", &source_text_html(source, entry, self.site.config.source_text));
+        context.insert(
+            "text",
+            &source_text_html(source, entry, self.site.config.source_text),
+        );
         context.insert("source", &view);
+        context.insert("on_source_page", &true);
         self.render("source.html", format!("{path}index.html"), context)
     }
 
@@ -424,14 +498,23 @@ fn backlink_label(index: usize) -> String {
 }
 
 /// A source's cleaned text as HTML, every quoted passage marked and anchored.
-fn source_text_html(source: &Source, entry: &SourceEntry, setting: crate::config::SourceText) -> String {
+fn source_text_html(
+    source: &Source,
+    entry: &SourceEntry,
+    setting: crate::config::SourceText,
+) -> String {
     use crate::config::SourceText;
     let mut html = String::new();
     for (index, block) in source.blocks.iter().enumerate() {
         let mut marks: Vec<(std::ops::Range<usize>, &str)> = entry
             .quotes
             .iter()
-            .filter_map(|q| q.hit.as_ref().filter(|h| h.block == index).map(|h| (h.range.clone(), q.anchor.as_str())))
+            .filter_map(|q| {
+                q.hit
+                    .as_ref()
+                    .filter(|h| h.block == index)
+                    .map(|h| (h.range.clone(), q.anchor.as_str()))
+            })
             .collect();
         let shown = match setting {
             SourceText::Full => true,
@@ -463,16 +546,17 @@ fn mark_passages(text: &str, marks: &[(std::ops::Range<usize>, &str)]) -> String
     let mut at = 0;
     let mut extra_anchors: Vec<&str> = Vec::new();
     let mut current: Option<(std::ops::Range<usize>, &str)> = None;
-    let flush = |html: &mut String, range: std::ops::Range<usize>, anchor: &str, extra: &mut Vec<&str>| {
-        html.push_str("<mark class=\"quote\" id=\"");
-        html.push_str(anchor);
-        html.push_str("\">");
-        for other in extra.drain(..) {
-            html.push_str(&format!("<span id=\"{other}\"></span>"));
-        }
-        escape_html(&mut *html, &text[range]).ok();
-        html.push_str("</mark>");
-    };
+    let flush =
+        |html: &mut String, range: std::ops::Range<usize>, anchor: &str, extra: &mut Vec<&str>| {
+            html.push_str("<mark class=\"quote\" id=\"");
+            html.push_str(anchor);
+            html.push_str("\">");
+            for other in extra.drain(..) {
+                html.push_str(&format!("<span id=\"{other}\"></span>"));
+            }
+            escape_html(&mut *html, &text[range]).ok();
+            html.push_str("</mark>");
+        };
     for (range, anchor) in marks {
         match &mut current {
             Some((open, _)) if range.start < open.end => {
@@ -514,7 +598,10 @@ mod tests {
 
     #[test]
     fn backlink_labels_run_a_to_z_then_aa() {
-        let labels: Vec<String> = [0, 1, 25, 26, 27].iter().map(|&i| backlink_label(i)).collect();
+        let labels: Vec<String> = [0, 1, 25, 26, 27]
+            .iter()
+            .map(|&i| backlink_label(i))
+            .collect();
         assert_eq!(labels, ["a", "b", "z", "aa", "ab"]);
     }
 

@@ -89,7 +89,12 @@ struct PendingQuote {
 
 /// Resolves every citation of `site`, recording unknown ids and missing quotes.
 pub fn resolve(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Resolved {
-    let ids: HashMap<&str, usize> = site.sources.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
+    let ids: HashMap<&str, usize> = site
+        .sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), i))
+        .collect();
     let mut resolved = Resolved::default();
     let mut entry_of: HashMap<usize, usize> = HashMap::new();
     let mut pending: Vec<Vec<PendingQuote>> = site.sources.iter().map(|_| Vec::new()).collect();
@@ -100,11 +105,18 @@ pub fn resolve(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Resolved {
             let mut items = Vec::new();
             for citation in &group.items {
                 let Some(&source) = ids.get(citation.id.as_str()) else {
-                    let mut known: Vec<String> = site.sources.iter().map(|s| s.id.clone()).collect();
+                    let mut known: Vec<String> =
+                        site.sources.iter().map(|s| s.id.clone()).collect();
                     known.sort();
                     diagnostics.push(
-                        Diagnostic::error(&file.path, Problem::UnknownSource { id: citation.id.clone(), known })
-                            .at(&file.text, citation.span.clone()),
+                        Diagnostic::error(
+                            &file.path,
+                            Problem::UnknownSource {
+                                id: citation.id.clone(),
+                                known,
+                            },
+                        )
+                        .at(&file.text, citation.span.clone()),
                     );
                     continue;
                 };
@@ -126,19 +138,24 @@ pub fn resolve(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Resolved {
                 let quote = citation.quote.as_ref().map(|typed| {
                     let normalized = normalize(typed);
                     let quotes = &mut pending[source];
-                    let index = quotes.iter().position(|q| q.normalized == normalized).unwrap_or_else(|| {
-                        entry.quotes.push(UsedQuote {
-                            text: typed.split_whitespace().collect::<Vec<_>>().join(" "),
-                            anchor: format!("q{}", entry.quotes.len() + 1),
-                            hit: None,
+                    let index = quotes
+                        .iter()
+                        .position(|q| q.normalized == normalized)
+                        .unwrap_or_else(|| {
+                            entry.quotes.push(UsedQuote {
+                                text: typed.split_whitespace().collect::<Vec<_>>().join(" "),
+                                anchor: format!("q{}", entry.quotes.len() + 1),
+                                hit: None,
+                            });
+                            quotes.push(PendingQuote {
+                                normalized,
+                                places: Vec::new(),
+                            });
+                            quotes.len() - 1
                         });
-                        quotes.push(PendingQuote {
-                            normalized,
-                            places: Vec::new(),
-                        });
-                        quotes.len() - 1
-                    });
-                    quotes[index].places.push((fragment.file, citation.span.clone()));
+                    quotes[index]
+                        .places
+                        .push((fragment.file, citation.span.clone()));
                     index
                 });
                 items.push(ResolvedCitation {
@@ -148,7 +165,9 @@ pub fn resolve(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Resolved {
                     quote,
                 });
             }
-            resolved.groups.insert((fragment.file, group.span.start), items);
+            resolved
+                .groups
+                .insert((fragment.file, group.span.start), items);
         }
     }
     number_uncited_sources(site, &mut resolved, &mut entry_of);
@@ -156,7 +175,11 @@ pub fn resolve(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Resolved {
     resolved
 }
 
-fn number_uncited_sources(site: &Site, resolved: &mut Resolved, entry_of: &mut HashMap<usize, usize>) {
+fn number_uncited_sources(
+    site: &Site,
+    resolved: &mut Resolved,
+    entry_of: &mut HashMap<usize, usize>,
+) {
     for source in 0..site.sources.len() {
         entry_of.entry(source).or_insert_with(|| {
             resolved.entries.push(SourceEntry {
@@ -172,7 +195,12 @@ fn number_uncited_sources(site: &Site, resolved: &mut Resolved, entry_of: &mut H
 }
 
 /// Searches every source for its quotes, in parallel, and records the ones not found.
-fn find_quotes(site: &Site, resolved: &mut Resolved, pending: &[Vec<PendingQuote>], diagnostics: &mut Vec<Diagnostic>) {
+fn find_quotes(
+    site: &Site,
+    resolved: &mut Resolved,
+    pending: &[Vec<PendingQuote>],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let hits: Vec<Vec<Option<QuoteHit>>> = pending
         .par_iter()
         .enumerate()
@@ -180,7 +208,11 @@ fn find_quotes(site: &Site, resolved: &mut Resolved, pending: &[Vec<PendingQuote
             if quotes.is_empty() {
                 return Vec::new();
             }
-            let blocks: Vec<&str> = site.sources[source].blocks.iter().map(|b| b.text.as_str()).collect();
+            let blocks: Vec<&str> = site.sources[source]
+                .blocks
+                .iter()
+                .map(|b| b.text.as_str())
+                .collect();
             let normalized: Vec<String> = quotes.iter().map(|q| q.normalized.clone()).collect();
             QuoteIndex::new(blocks.iter().copied()).find_all(&normalized, &blocks)
         })

@@ -10,7 +10,13 @@ use serde_json::json;
 /// The non-page files of the site; `pages` are the rendered pages, for the sitemap.
 pub fn site_files(site: &Site, resolved: &Resolved, pages: &[OutputFile]) -> Vec<OutputFile> {
     let mut files = vec![
-        file("robots.txt", format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", site.config.base_url())),
+        file(
+            "robots.txt",
+            format!(
+                "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
+                site.config.base_url()
+            ),
+        ),
         file(".nojekyll", String::new()),
         file("sitemap.xml", sitemap(site, pages)),
         file("feed.xml", feed(site)),
@@ -42,9 +48,14 @@ fn sitemap(site: &Site, pages: &[OutputFile]) -> String {
         .collect();
     paths.sort();
     let lastmod = site.briefing.meta.updated.or(site.briefing.meta.published);
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for path in paths {
-        xml.push_str(&format!("  <url><loc>{}</loc>", xml_escape(&format!("{}{path}", site.config.base_url()))));
+        xml.push_str(&format!(
+            "  <url><loc>{}</loc>",
+            xml_escape(&format!("{}{path}", site.config.base_url()))
+        ));
         if let Some(date) = lastmod.filter(|d| d.day.is_some()) {
             xml.push_str(&format!("<lastmod>{date}</lastmod>"));
         }
@@ -59,25 +70,62 @@ fn feed(site: &Site) -> String {
     let meta = &site.briefing.meta;
     let base = site.config.base_url();
     let mut updates: Vec<_> = meta.updates.iter().collect();
-    updates.sort_by(|a, b| b.date.cmp(&a.date));
+    updates.sort_by_key(|u| std::cmp::Reverse(u.date));
     let timestamp = |date: &crate::date::PartialDate| {
-        format!("{:04}-{:02}-{:02}T00:00:00Z", date.year, date.month.unwrap_or(1), date.day.unwrap_or(1))
+        format!(
+            "{:04}-{:02}-{:02}T00:00:00Z",
+            date.year,
+            date.month.unwrap_or(1),
+            date.day.unwrap_or(1)
+        )
     };
-    let newest = updates.first().map(|u| u.date).or(meta.updated).or(meta.published);
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+    let newest = updates
+        .first()
+        .map(|u| u.date)
+        .or(meta.updated)
+        .or(meta.published);
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n",
+    );
     xml.push_str(&format!("  <title>{}</title>\n", xml_escape(&meta.title)));
     xml.push_str(&format!("  <id>{}</id>\n", xml_escape(base)));
     xml.push_str(&format!("  <link href=\"{}\"/>\n", xml_escape(base)));
-    xml.push_str(&format!("  <link rel=\"self\" href=\"{}feed.xml\"/>\n", xml_escape(base)));
-    xml.push_str(&format!("  <updated>{}</updated>\n", newest.map(|d| timestamp(&d)).unwrap_or_else(|| "1970-01-01T00:00:00Z".into())));
-    xml.push_str(&format!("  <author><name>{}</name></author>\n", xml_escape(&site.config.title)));
+    xml.push_str(&format!(
+        "  <link rel=\"self\" href=\"{}feed.xml\"/>\n",
+        xml_escape(base)
+    ));
+    xml.push_str(&format!(
+        "  <updated>{}</updated>\n",
+        newest
+            .map(|d| timestamp(&d))
+            .unwrap_or_else(|| "1970-01-01T00:00:00Z".into())
+    ));
+    xml.push_str(&format!(
+        "  <author><name>{}</name></author>\n",
+        xml_escape(&site.config.title)
+    ));
     for (index, update) in updates.iter().enumerate() {
         xml.push_str("  <entry>\n");
-        xml.push_str(&format!("    <title>{}: {}</title>\n", update.date.human(), xml_escape(&update.note)));
-        xml.push_str(&format!("    <id>{}#update-{}-{}</id>\n", xml_escape(base), update.date, updates.len() - index));
+        xml.push_str(&format!(
+            "    <title>{}: {}</title>\n",
+            update.date.human(),
+            xml_escape(&update.note)
+        ));
+        xml.push_str(&format!(
+            "    <id>{}#update-{}-{}</id>\n",
+            xml_escape(base),
+            update.date,
+            updates.len() - index
+        ));
         xml.push_str(&format!("    <link href=\"{}\"/>\n", xml_escape(base)));
-        xml.push_str(&format!("    <updated>{}</updated>\n", timestamp(&update.date)));
-        xml.push_str(&format!("    <summary>{}</summary>\n", xml_escape(&update.note)));
+        xml.push_str(&format!(
+            "    <updated>{}</updated>\n",
+            timestamp(&update.date)
+        ));
+        xml.push_str(&format!(
+            "    <summary>{}</summary>\n",
+            xml_escape(&update.note)
+        ));
         xml.push_str("  </entry>\n");
     }
     xml.push_str("</feed>\n");
@@ -114,15 +162,29 @@ fn briefing_json(site: &Site, resolved: &Resolved) -> String {
         })
         .collect();
     let meta = &site.briefing.meta;
-    let timeline: Vec<_> = site.timeline.iter().flat_map(|t| &t.entries).map(|event| json!({
-        "date": event.date,
-        "title": event.title,
-        "url": format!("{base}timeline/#{}", event.anchor),
-    })).collect();
-    let faq: Vec<_> = site.faq.iter().flat_map(|f| &f.entries).map(|q| json!({
-        "question": q.question,
-        "url": format!("{base}faq/#{}", q.anchor),
-    })).collect();
+    let timeline: Vec<_> = site
+        .timeline
+        .iter()
+        .flat_map(|t| &t.entries)
+        .map(|event| {
+            json!({
+                "date": event.date,
+                "title": event.title,
+                "url": format!("{base}timeline/#{}", event.anchor),
+            })
+        })
+        .collect();
+    let faq: Vec<_> = site
+        .faq
+        .iter()
+        .flat_map(|f| &f.entries)
+        .map(|q| {
+            json!({
+                "question": q.question,
+                "url": format!("{base}faq/#{}", q.anchor),
+            })
+        })
+        .collect();
     let document = json!({
         "title": meta.title,
         "summary": meta.summary,

@@ -49,24 +49,54 @@ impl Theme {
             let path = folder.join("templates").join(file);
             let (origin, bytes) = match std::fs::read(root.join(&path)) {
                 Ok(bytes) => (path, bytes),
-                Err(_) => (PathBuf::from(format!("<built-in theme>/templates/{file}")), builtin.to_vec()),
+                Err(_) => (
+                    PathBuf::from(format!("<built-in theme>/templates/{file}")),
+                    builtin.to_vec(),
+                ),
             };
             let text = String::from_utf8(bytes).map_err(|e| {
-                Diagnostic::error(&origin, Problem::NotUtf8 { offset: e.utf8_error().valid_up_to() })
+                Diagnostic::error(
+                    &origin,
+                    Problem::NotUtf8 {
+                        offset: e.utf8_error().valid_up_to(),
+                    },
+                )
             })?;
             templates.push((file.to_string(), origin, text));
         }
-        let mut assets: Vec<(String, Vec<u8>)> = ASSETS.iter().map(|(n, b)| (n.to_string(), b.to_vec())).collect();
+        let mut assets: Vec<(String, Vec<u8>)> = ASSETS
+            .iter()
+            .map(|(n, b)| (n.to_string(), b.to_vec()))
+            .collect();
         let static_dir = root.join(&folder).join("static");
-        for entry in walkdir::WalkDir::new(&static_dir).min_depth(1).sort_by_file_name() {
-            let entry = entry.map_err(|e| Diagnostic::error(&folder, Problem::Io { message: e.to_string() }))?;
+        for entry in walkdir::WalkDir::new(&static_dir)
+            .min_depth(1)
+            .sort_by_file_name()
+        {
+            let entry = entry.map_err(|e| {
+                Diagnostic::error(
+                    &folder,
+                    Problem::Io {
+                        message: e.to_string(),
+                    },
+                )
+            })?;
             if !entry.file_type().is_file() {
                 continue;
             }
-            let name = entry.path().strip_prefix(&static_dir).unwrap_or(entry.path());
+            let name = entry
+                .path()
+                .strip_prefix(&static_dir)
+                .unwrap_or(entry.path());
             let name = name.to_string_lossy().replace('\\', "/");
-            let bytes = std::fs::read(entry.path())
-                .map_err(|e| Diagnostic::error(entry.path(), Problem::Io { message: e.to_string() }))?;
+            let bytes = std::fs::read(entry.path()).map_err(|e| {
+                Diagnostic::error(
+                    entry.path(),
+                    Problem::Io {
+                        message: e.to_string(),
+                    },
+                )
+            })?;
             assets.retain(|(existing, _)| *existing != name);
             assets.push((name, bytes));
         }

@@ -7,11 +7,15 @@ use std::path::Path;
 
 /// Parses `range` of `text` (the text of `path`) as TOML into `T`. A syntax error or a
 /// wrong or unknown key becomes a diagnostic at its place in the file.
-pub fn parse<T: DeserializeOwned>(path: &Path, text: &str, range: Range<usize>) -> Result<T, Diagnostic> {
+pub fn parse<T: DeserializeOwned>(
+    path: &Path,
+    text: &str,
+    range: Range<usize>,
+) -> Result<T, Diagnostic> {
     toml::from_str(&text[range.clone()]).map_err(|error| {
-        let span = error
-            .span()
-            .map_or(range.start..range.start, |s| (s.start + range.start)..(s.end + range.start));
+        let span = error.span().map_or(range.start..range.start, |s| {
+            (s.start + range.start)..(s.end + range.start)
+        });
         Diagnostic::error(
             path,
             Problem::Toml {
@@ -35,7 +39,10 @@ pub struct FrontMatter {
 pub fn split_front_matter(path: &Path, text: &str) -> Result<FrontMatter, Diagnostic> {
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let rest = &text[start..];
-    let Some(after_open) = rest.strip_prefix("+++").and_then(|r| r.strip_prefix('\n').or(r.strip_prefix("\r\n"))) else {
+    let Some(after_open) = rest
+        .strip_prefix("+++")
+        .and_then(|r| r.strip_prefix('\n').or(r.strip_prefix("\r\n")))
+    else {
         return Ok(FrontMatter {
             toml: None,
             body: start..text.len(),

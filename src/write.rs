@@ -19,7 +19,12 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> io::Result<()> {
     std::fs::create_dir_all(&parent)?;
     let name = out
         .file_name()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the output path has no directory name"))?
+        .ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the output path has no directory name",
+            )
+        })?
         .to_string_lossy()
         .into_owned();
     let staging = parent.join(format!(".{name}.staging"));
@@ -95,14 +100,27 @@ mod tests {
     fn replaces_the_output_but_keeps_its_git_directory() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        write_site(&out, &[file("index.html", "one"), file("old/page.html", "x")]).unwrap();
+        write_site(
+            &out,
+            &[file("index.html", "one"), file("old/page.html", "x")],
+        )
+        .unwrap();
         std::fs::create_dir_all(out.join(".git")).unwrap();
         std::fs::write(out.join(".git/HEAD"), "ref").unwrap();
         write_site(&out, &[file("index.html", "two"), file(".nojekyll", "")]).unwrap();
-        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "two");
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "two"
+        );
         assert!(!out.join("old").exists());
-        assert_eq!(std::fs::read_to_string(out.join(".git/HEAD")).unwrap(), "ref");
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(
+            std::fs::read_to_string(out.join(".git/HEAD")).unwrap(),
+            "ref"
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(leftovers, ["public"]);
     }
 }

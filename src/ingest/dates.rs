@@ -42,7 +42,9 @@ pub fn find_dates(text: &str) -> Vec<(PartialDate, Range<usize>)> {
     for (pattern, read) in PATTERNS.iter() {
         for captures in pattern.captures_iter(text) {
             let span = captures.get(0).map_or(0..0, |m| m.range());
-            let overlaps = found.iter().any(|(_, r)| r.start < span.end && span.start < r.end);
+            let overlaps = found
+                .iter()
+                .any(|(_, r)| r.start < span.end && span.start < r.end);
             if let (false, Some(date)) = (overlaps, read(&captures)) {
                 found.push((date, span));
             }
@@ -73,7 +75,10 @@ mod tests {
     use super::*;
 
     fn dates(text: &str) -> Vec<String> {
-        find_dates(text).into_iter().map(|(d, _)| d.to_string()).collect()
+        find_dates(text)
+            .into_iter()
+            .map(|(d, _)| d.to_string())
+            .collect()
     }
 
     #[test]
@@ -84,7 +89,10 @@ mod tests {
         assert_eq!(dates("on 8 May 2026"), ["2026-05-08"]);
         assert_eq!(dates("at 2026-05-08T09:30:00Z"), ["2026-05-08"]);
         assert_eq!(dates("the late April 2026 restructuring"), ["2026-04"]);
-        assert_eq!(dates("a capped share of 20% through 2030 and a licence until 2032"), ["2030", "2032"]);
+        assert_eq!(
+            dates("a capped share of 20% through 2030 and a licence until 2032"),
+            ["2030", "2032"]
+        );
     }
 
     #[test]
@@ -97,6 +105,9 @@ mod tests {
     fn finds_the_sentence_a_date_stands_in() {
         let text = "First sentence. It was announced on April 28, 2026. Then more.";
         let (_, span) = find_dates(text).remove(0);
-        assert_eq!(sentence_around(text, span), "It was announced on April 28, 2026.");
+        assert_eq!(
+            sentence_around(text, span),
+            "It was announced on April 28, 2026."
+        );
     }
 }

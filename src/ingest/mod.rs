@@ -156,6 +156,56 @@ pub fn extract(extension: &str, text: &str) -> Result<Extracted, Problem> {
     }
 }
 
+/// `extracted` as a person reads it: metadata, then the body, then what was set aside.
+pub fn describe(extracted: &Extracted) -> String {
+    let meta = &extracted.meta;
+    let field = |value: Option<String>| value.unwrap_or_else(|| "(not found)".to_string());
+    let mut text = String::new();
+    for (name, value) in [
+        ("title", meta.title.clone()),
+        ("publisher", meta.publisher.clone()),
+        ("author", meta.author.clone()),
+        ("published", meta.published.map(|d| d.to_string())),
+        ("updated", meta.updated.map(|d| d.to_string())),
+        ("url", meta.url.clone()),
+    ] {
+        text.push_str(&format!("{name:>10}: {}\n", field(value)));
+    }
+    let mut section = |title: &str, lines: Vec<String>| {
+        text.push_str(&format!("\n{title} ({})\n", lines.len()));
+        for line in lines {
+            text.push_str(&format!("  {line}\n"));
+        }
+    };
+    section("notes", meta.notes.clone());
+    section(
+        "body",
+        extracted
+            .blocks
+            .iter()
+            .map(|b| format!("{:<9} {}", format!("{:?}", b.kind).to_lowercase(), b.text))
+            .collect(),
+    );
+    section(
+        "faq",
+        extracted
+            .faq
+            .iter()
+            .map(|f| format!("Q: {}\n     A: {}", f.question, f.answer))
+            .collect(),
+    );
+    section(
+        "dates",
+        extracted
+            .dates
+            .iter()
+            .map(|d| format!("{}  {}", d.date, d.text))
+            .collect(),
+    );
+    section("removed", extracted.removed.clone());
+    text
+}
+
 /// An article file and, when there is one, its sidecar, as read from disk.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -179,7 +229,10 @@ impl SourceFile {
 
 /// Ingests one source: reads the article, applies the sidecar, and reports what is
 /// missing. Errors are returned; warnings are pushed to `diagnostics`.
-pub fn ingest(file: &SourceFile, diagnostics: &mut Vec<Diagnostic>) -> Result<Source, Vec<Diagnostic>> {
+pub fn ingest(
+    file: &SourceFile,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Source, Vec<Diagnostic>> {
     let text = std::str::from_utf8(&file.bytes).map_err(|error| {
         vec![Diagnostic::error(
             &file.path,
@@ -189,7 +242,8 @@ pub fn ingest(file: &SourceFile, diagnostics: &mut Vec<Diagnostic>) -> Result<So
         )]
     })?;
     let extension = file.path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    let extracted = extract(extension, text).map_err(|problem| vec![Diagnostic::error(&file.path, problem)])?;
+    let extracted =
+        extract(extension, text).map_err(|problem| vec![Diagnostic::error(&file.path, problem)])?;
     let sidecar = match &file.sidecar {
         Some((path, text)) => crate::toml_file::parse::<SourceMeta>(path, text, 0..text.len())
             .map_err(|diagnostic| vec![diagnostic])?,

@@ -37,14 +37,16 @@ static DISCLOSURE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(published|updated|last updated|posted|modified)(\s+on)?\s*:?\s+(.+)$").unwrap()
+    Regex::new(r"(?i)^(published|updated|last updated|posted|modified)(\s+on)?\s*:?\s+(.+)$")
+        .unwrap()
 });
 
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?i:by)\s+(\p{Lu}[\p{L}.'-]*(?:\s+(?:\p{Lu}[\p{L}.'-]*|and|&))*)").unwrap()
 });
 
-static LIST_ITEM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:[-•*▪◦]|\d{1,2}[.)])\s+(.+)$").unwrap());
+static LIST_ITEM: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:[-•*▪◦]|\d{1,2}[.)])\s+(.+)$").unwrap());
 
 static FAQ_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(faqs?|frequently asked questions|questions and answers|q\s*&\s*a)$").unwrap()
@@ -75,8 +77,12 @@ fn classify(line: &str) -> Line<'_> {
     if let Some(captures) = DATELINE.captures(line) {
         let dates = find_dates(&captures[3]);
         if let [(date, _)] = dates.as_slice() {
-            let updated = !captures[1].eq_ignore_ascii_case("published") && !captures[1].eq_ignore_ascii_case("posted");
-            return Line::Dateline { updated, date: *date };
+            let updated = !captures[1].eq_ignore_ascii_case("published")
+                && !captures[1].eq_ignore_ascii_case("posted");
+            return Line::Dateline {
+                updated,
+                date: *date,
+            };
         }
     }
     if let Some(captures) = BYLINE.captures(line) {
@@ -88,14 +94,22 @@ fn classify(line: &str) -> Line<'_> {
     Line::Content
 }
 
-/// A navigation bar dumped as one line runs its links together: "Tech FrontlineBiotech".
+/// A navigation bar dumped as one line runs its links together: "Tech FrontlineBiotech
+/// & HealthPolicy". Brand names like "OpenAI" or "YouTube" join words too, so it takes
+/// two joins of whole words and none of the little words that sentences and headlines have.
 fn is_menu(line: &str) -> bool {
-    let joins = line
-        .as_bytes()
-        .windows(2)
-        .filter(|pair| pair[0].is_ascii_lowercase() && pair[1].is_ascii_uppercase())
+    let chars: Vec<char> = line.chars().collect();
+    let joins = chars
+        .windows(3)
+        .filter(|w| w[0].is_lowercase() && w[1].is_uppercase() && w[2].is_lowercase())
         .count();
-    joins >= 2 && !ends_sentence(line)
+    let has_function_word = line.split_whitespace().any(|w| {
+        matches!(
+            w,
+            "a" | "an" | "and" | "the" | "of" | "to" | "in" | "for" | "on" | "with" | "is"
+        )
+    });
+    joins >= 2 && !has_function_word && !ends_sentence(line)
 }
 
 fn words(line: &str) -> usize {
@@ -120,7 +134,11 @@ fn is_title_case(line: &str) -> bool {
         .collect();
     let capitalized = long
         .iter()
-        .filter(|w| w.chars().find(|c| c.is_alphabetic()).is_some_and(char::is_uppercase))
+        .filter(|w| {
+            w.chars()
+                .find(|c| c.is_alphabetic())
+                .is_some_and(char::is_uppercase)
+        })
         .count();
     !long.is_empty() && capitalized * 3 >= long.len() * 2
 }
@@ -136,7 +154,9 @@ fn is_heading(line: &str) -> bool {
 /// A name as bylines print it: one to four capitalized words, no digits.
 fn is_name(line: &str) -> bool {
     (1..=4).contains(&words(line))
-        && line.split_whitespace().all(|w| w.chars().next().is_some_and(char::is_uppercase))
+        && line
+            .split_whitespace()
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase))
         && !line.chars().any(|c| c.is_ascii_digit())
 }
 
@@ -157,7 +177,9 @@ pub fn extract(raw: &str) -> Extracted {
             Line::Boilerplate | Line::RelatedListStart => out.removed.push(line.to_string()),
             Line::ListItem(_) if in_related_list => out.removed.push(line.to_string()),
             Line::Disclosure => {
-                out.meta.notes.push(line.trim_start_matches(['✔', '✓', ' ']).to_string());
+                out.meta
+                    .notes
+                    .push(line.trim_start_matches(['✔', '✓', ' ']).to_string());
                 out.removed.push(line.to_string());
             }
             Line::Byline(author) => {
@@ -165,7 +187,11 @@ pub fn extract(raw: &str) -> Extracted {
                 out.removed.push(line.to_string());
             }
             Line::Dateline { updated, date } => {
-                let slot = if updated { &mut out.meta.updated } else { &mut out.meta.published };
+                let slot = if updated {
+                    &mut out.meta.updated
+                } else {
+                    &mut out.meta.published
+                };
                 slot.get_or_insert(date);
                 content.push((line, kind));
             }
@@ -206,7 +232,11 @@ fn read_header_and_body(lines: &[(&str, Line)], out: &mut Extracted) {
                 }
                 out.removed.push(line.to_string());
             }
-            Line::Content if title_at.is_some() && is_name(line) && (out.meta.author.is_none() || previous == *line) => {
+            Line::Content
+                if title_at.is_some()
+                    && is_name(line)
+                    && (out.meta.author.is_none() || previous == *line) =>
+            {
                 out.meta.author.get_or_insert_with(|| line.to_string());
                 out.removed.push(line.to_string());
             }
@@ -269,7 +299,11 @@ fn push_block(out: &mut Extracted, kind: BlockKind, text: &str) {
 
 /// A heading left with nothing under it (its section was all boilerplate) is dropped.
 fn drop_empty_trailing_headings(out: &mut Extracted) {
-    while out.blocks.last().is_some_and(|b| b.kind == BlockKind::Heading) {
+    while out
+        .blocks
+        .last()
+        .is_some_and(|b| b.kind == BlockKind::Heading)
+    {
         if let Some(block) = out.blocks.pop() {
             out.removed.push(block.text);
         }
@@ -280,10 +314,12 @@ fn stated_dates(blocks: &[Block]) -> Vec<StatedDate> {
     blocks
         .iter()
         .flat_map(|block| {
-            find_dates(&block.text).into_iter().map(|(date, span)| StatedDate {
-                date,
-                text: sentence_around(&block.text, span).to_string(),
-            })
+            find_dates(&block.text)
+                .into_iter()
+                .map(|(date, span)| StatedDate {
+                    date,
+                    text: sentence_around(&block.text, span).to_string(),
+                })
         })
         .collect()
 }
@@ -297,10 +333,20 @@ mod tests {
     #[test]
     fn reads_title_byline_and_dateline_from_a_page_dump() {
         let extracted = extract(DUMP);
-        assert_eq!(extracted.meta.title.as_deref(), Some("Big Deal Reshapes the Cloud Market Overnight"));
+        assert_eq!(
+            extracted.meta.title.as_deref(),
+            Some("Big Deal Reshapes the Cloud Market Overnight")
+        );
         assert_eq!(extracted.meta.author.as_deref(), Some("Jane Doe"));
-        assert_eq!(extracted.meta.publisher.as_deref(), None, "two words is a label, not a site name");
-        assert_eq!(extracted.meta.updated.map(|d| d.to_string()).as_deref(), Some("2026-05-08"));
+        assert_eq!(
+            extracted.meta.publisher.as_deref(),
+            None,
+            "two words is a label, not a site name"
+        );
+        assert_eq!(
+            extracted.meta.updated.map(|d| d.to_string()).as_deref(),
+            Some("2026-05-08")
+        );
     }
 
     #[test]
@@ -319,23 +365,54 @@ mod tests {
                 "The exclusivity ended, and the terms were rewritten.",
             ]
         );
-        for gone in ["Skip to content", "BusinessTech NewsPolitics", "· 3 min read", "- Another story", "Related Articles"] {
-            assert!(extracted.removed.iter().any(|r| r == gone), "{gone} not removed");
+        for gone in [
+            "Skip to content",
+            "BusinessTech NewsPolitics",
+            "· 3 min read",
+            "- Another story",
+            "Related Articles",
+        ] {
+            assert!(
+                extracted.removed.iter().any(|r| r == gone),
+                "{gone} not removed"
+            );
         }
-        assert!(extracted.removed.iter().any(|r| r.starts_with("Photo of a data center")));
+        assert!(
+            extracted
+                .removed
+                .iter()
+                .any(|r| r.starts_with("Photo of a data center"))
+        );
+    }
+
+    #[test]
+    fn tells_run_together_menus_from_brand_names() {
+        assert!(is_menu(
+            "Tech FrontlineBiotech & HealthPolicy & LawGrowth & LifeSpotlight"
+        ));
+        assert!(!is_menu(
+            "Microsoft and OpenAI Restructure Partnership, Making OpenAI Non-Exclusive"
+        ));
+        assert!(!is_menu("YouTube and PayPal Team Up"));
     }
 
     #[test]
     fn keeps_disclosures_as_notes() {
         let extracted = extract(DUMP);
-        assert_eq!(extracted.meta.notes, ["This article was partially drafted by editorial AI."]);
+        assert_eq!(
+            extracted.meta.notes,
+            ["This article was partially drafted by editorial AI."]
+        );
     }
 
     #[test]
     fn reads_faq_pairs_and_stated_dates() {
         let extracted = extract(DUMP);
         assert_eq!(extracted.faq.len(), 1);
-        assert_eq!(extracted.faq[0].answer, "The exclusivity ended, and the terms were rewritten.");
+        assert_eq!(
+            extracted.faq[0].answer,
+            "The exclusivity ended, and the terms were rewritten."
+        );
         let dates: Vec<String> = extracted.dates.iter().map(|d| d.date.to_string()).collect();
         assert_eq!(dates, ["2026-05-08", "2026-04-27", "2030"]);
     }
