@@ -135,9 +135,12 @@ fn inspect(args: InspectArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// Prints diagnostics to stderr, errors first.
 fn print_diagnostics(diagnostics: &[Diagnostic]) {
     let color = std::io::stderr().is_terminal();
-    for diagnostic in diagnostics {
+    let mut sorted: Vec<&Diagnostic> = diagnostics.iter().collect();
+    sorted.sort_by_key(|d| std::cmp::Reverse(d.severity));
+    for diagnostic in sorted {
         eprintln!("{}", diagnostic.render(color));
     }
 }

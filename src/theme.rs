@@ -69,6 +69,9 @@ impl Theme {
             .map(|(n, b)| (n.to_string(), b.to_vec()))
             .collect();
         let static_dir = root.join(&folder).join("static");
+        if !static_dir.is_dir() {
+            return Ok(Theme { templates, assets });
+        }
         for entry in walkdir::WalkDir::new(&static_dir)
             .min_depth(1)
             .sort_by_file_name()
