@@ -7,7 +7,12 @@ use common::{TestSite, line_and_column};
 
 /// Builds once, breaks the content with `edit`, and checks that the second build fails
 /// naming `file:line:column` of `needle`, with the first output left intact.
-fn fails_at(file: &str, edit: impl FnOnce(String) -> String, needle: &str, message: &str) -> String {
+fn fails_at(
+    file: &str,
+    edit: impl FnOnce(String) -> String,
+    needle: &str,
+    message: &str,
+) -> String {
     let site = TestSite::from_repo_content();
     site.build_ok(&[]);
     let before = site.files("public");
@@ -16,8 +21,16 @@ fn fails_at(file: &str, edit: impl FnOnce(String) -> String, needle: &str, messa
     assert_eq!(run.status, 1, "{}", run.stderr);
     let (line, column) = line_and_column(&site.read(file), needle);
     let location = format!("{file}:{line}:{column}");
-    assert!(run.stderr.contains(&location), "expected {location} in:\n{}", run.stderr);
-    assert!(run.stderr.contains(message), "expected {message:?} in:\n{}", run.stderr);
+    assert!(
+        run.stderr.contains(&location),
+        "expected {location} in:\n{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(message),
+        "expected {message:?} in:\n{}",
+        run.stderr
+    );
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
     assert_eq!(before, site.files("public"), "the earlier output changed");
     run.stderr
@@ -27,7 +40,12 @@ fn fails_at(file: &str, edit: impl FnOnce(String) -> String, needle: &str, messa
 fn an_unknown_citation_id_fails_at_its_position() {
     fails_at(
         "content/briefing.md",
-        |text| text.replace("## Why it matters\n", "## Why it matters\n\nA claim [@no-such-source].\n"),
+        |text| {
+            text.replace(
+                "## Why it matters\n",
+                "## Why it matters\n\nA claim [@no-such-source].\n",
+            )
+        },
         "@no-such-source",
         "unknown source `no-such-source`",
     );
@@ -37,7 +55,9 @@ fn an_unknown_citation_id_fails_at_its_position() {
 fn a_quote_not_in_the_source_fails_at_its_position() {
     let stderr = fails_at(
         "content/faq.md",
-        |text| text + "\n## Is this quoted?\n\nNo [@bytevyte-2026 \"words the article never printed\"].\n",
+        |text| {
+            text + "\n## Is this quoted?\n\nNo [@bytevyte-2026 \"words the article never printed\"].\n"
+        },
         "@bytevyte-2026 \"words the article never printed\"",
         "quote not found in source `bytevyte-2026`",
     );
@@ -88,7 +108,12 @@ fn a_malformed_sidecar_fails_at_the_bad_key() {
 fn a_malformed_citation_fails_at_its_start() {
     fails_at(
         "content/briefing.md",
-        |text| text.replace("## Why it matters\n", "## Why it matters\n\nSee [@vela-2026-04-28 \"never closed].\n"),
+        |text| {
+            text.replace(
+                "## Why it matters\n",
+                "## Why it matters\n\nSee [@vela-2026-04-28 \"never closed].\n",
+            )
+        },
         "[@vela-2026-04-28 \"never closed",
         "malformed citation",
     );
@@ -97,15 +122,30 @@ fn a_malformed_citation_fails_at_its_start() {
 #[test]
 fn all_errors_of_a_build_are_reported_at_once() {
     let site = TestSite::from_repo_content();
-    site.edit("content/briefing.md", |t| t + "\nOne [@first-missing] and two [@second-missing].\n");
-    site.edit("content/faq.md", |t| t + "\n## Q?\n\nA [@analysis-2026-05-08 \"not in it at all\"].\n");
+    site.edit("content/briefing.md", |t| {
+        t + "\nOne [@first-missing] and two [@second-missing].\n"
+    });
+    site.edit("content/faq.md", |t| {
+        t + "\n## Q?\n\nA [@analysis-2026-05-08 \"not in it at all\"].\n"
+    });
     let run = site.run(&["build"]);
     assert_eq!(run.status, 1);
     for expected in ["first-missing", "second-missing", "not in it at all"] {
-        assert!(run.stderr.contains(expected), "{expected} not reported:\n{}", run.stderr);
+        assert!(
+            run.stderr.contains(expected),
+            "{expected} not reported:\n{}",
+            run.stderr
+        );
     }
-    assert!(run.stderr.contains("build failed with 3 errors"), "{}", run.stderr);
-    assert!(!site.root().join("public").exists(), "a failed first build must not leave an output");
+    assert!(
+        run.stderr.contains("build failed with 3 errors"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !site.root().join("public").exists(),
+        "a failed first build must not leave an output"
+    );
 }
 
 #[test]
@@ -113,7 +153,11 @@ fn a_missing_site_toml_is_a_clear_error() {
     let site = TestSite::with_files(&[("briefing.md", "+++\ntitle = \"T\"\n+++\nText.\n")]);
     let run = site.run(&["build"]);
     assert_eq!(run.status, 1);
-    assert!(run.stderr.contains("content/site.toml is missing"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("content/site.toml is missing"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("help:"), "{}", run.stderr);
 }
 
@@ -134,7 +178,10 @@ fn check_reports_errors_as_json_with_positions() {
     let error = &report["errors"][0];
     let (line, column) = line_and_column(&site.read("content/briefing.md"), "@nobody");
     assert_eq!(error["file"], "content/briefing.md");
-    assert_eq!((error["line"].as_u64(), error["column"].as_u64()), (Some(line as u64), Some(column as u64)));
+    assert_eq!(
+        (error["line"].as_u64(), error["column"].as_u64()),
+        (Some(line as u64), Some(column as u64))
+    );
     assert_eq!(error["kind"], "unknown_source");
     assert!(!site.root().join("public").exists(), "check writes nothing");
 }

@@ -7,7 +7,9 @@ use scraper::{Html, Selector};
 use std::collections::BTreeMap;
 
 fn select<'a>(document: &'a Html, selector: &str) -> Vec<scraper::ElementRef<'a>> {
-    document.select(&Selector::parse(selector).unwrap()).collect()
+    document
+        .select(&Selector::parse(selector).unwrap())
+        .collect()
 }
 
 fn page(site: &TestSite, path: &str) -> Html {
@@ -74,7 +76,10 @@ fn every_page_of_the_layout_exists() {
         let path = source.unwrap().path();
         if path.extension().is_some_and(|e| e == "txt") {
             let id = path.file_stem().unwrap().to_string_lossy();
-            assert!(files.contains_key(&format!("sources/{id}/index.html")), "page of {id} missing");
+            assert!(
+                files.contains_key(&format!("sources/{id}/index.html")),
+                "page of {id} missing"
+            );
         }
     }
 }
@@ -89,7 +94,8 @@ fn every_citation_links_to_its_appendix_entry_and_back() {
         for citation in select(&document, "a.citation") {
             citations += 1;
             let id = citation.value().attr("id").expect("a citation has an id");
-            let (target, fragment) = resolve_href(page_path, citation.value().attr("href").unwrap());
+            let (target, fragment) =
+                resolve_href(page_path, citation.value().attr("href").unwrap());
             assert_eq!(target, "sources/", "{id} on {page_path:?}");
             let fragment = fragment.expect("a citation links to an entry");
             let entry = select(&appendix, &format!("li[id='{fragment}']"));
@@ -117,7 +123,10 @@ fn quoted_passages_are_highlighted_on_the_source_pages() {
         let (path, fragment) = resolve_href("sources/", quote.value().attr("href").unwrap());
         let fragment = fragment.unwrap();
         let source_page = page(&site, &format!("{path}index.html"));
-        let highlighted = select(&source_page, &format!("mark[id='{fragment}'], mark span[id='{fragment}']"));
+        let highlighted = select(
+            &source_page,
+            &format!("mark[id='{fragment}'], mark span[id='{fragment}']"),
+        );
         assert_eq!(highlighted.len(), 1, "{path}#{fragment} is not highlighted");
     }
 }
@@ -137,9 +146,20 @@ fn the_timeline_is_in_date_order_with_machine_readable_dates() {
     assert!(dates.contains(&"2030".to_string()) && dates.contains(&"2032".to_string()));
     for event in select(&timeline, ".event") {
         let anchor = event.value().attr("id").unwrap();
-        assert_eq!(select(&Html::parse_fragment(&event.html()), &format!("h2 a[href='#{anchor}']")).len(), 1);
+        assert_eq!(
+            select(
+                &Html::parse_fragment(&event.html()),
+                &format!("h2 a[href='#{anchor}']")
+            )
+            .len(),
+            1
+        );
     }
-    assert_eq!(select(&timeline, ".event.future").len(), 2, "2030 and 2032 are future milestones");
+    assert_eq!(
+        select(&timeline, ".event.future").len(),
+        2,
+        "2030 and 2032 are future milestones"
+    );
 }
 
 #[test]
@@ -150,7 +170,14 @@ fn the_faq_has_its_questions_with_anchor_links() {
     assert!(questions.len() >= 8);
     for question in questions {
         let anchor = question.value().attr("id").unwrap();
-        assert_eq!(select(&Html::parse_fragment(&question.html()), &format!("h2 a[href='#{anchor}']")).len(), 1);
+        assert_eq!(
+            select(
+                &Html::parse_fragment(&question.html()),
+                &format!("h2 a[href='#{anchor}']")
+            )
+            .len(),
+            1
+        );
     }
 }
 
@@ -168,11 +195,21 @@ fn internal_links_are_relative_and_resolve_to_built_pages() {
             }
             assert!(!href.starts_with('/'), "{path}: absolute link {href}");
             let (target, fragment) = resolve_href(page_path, href);
-            let file = if target.is_empty() || target.ends_with('/') { format!("{target}index.html") } else { target.clone() };
-            assert!(files.contains_key(&file), "{path}: {href} leads to missing {file}");
+            let file = if target.is_empty() || target.ends_with('/') {
+                format!("{target}index.html")
+            } else {
+                target.clone()
+            };
+            assert!(
+                files.contains_key(&file),
+                "{path}: {href} leads to missing {file}"
+            );
             if let Some(fragment) = fragment {
                 let target_page = page(&site, &file);
-                assert!(!select(&target_page, &format!("[id='{fragment}']")).is_empty(), "{path}: {href} has no target");
+                assert!(
+                    !select(&target_page, &format!("[id='{fragment}']")).is_empty(),
+                    "{path}: {href} has no target"
+                );
             }
         }
     }
@@ -182,7 +219,12 @@ fn internal_links_are_relative_and_resolve_to_built_pages() {
 fn a_portable_build_names_index_html_in_every_page_link() {
     let site = TestSite::from_repo_content();
     site.build_ok(&["--portable"]);
-    for path in ["index.html", "timeline/index.html", "sources/index.html", "sources/bytevyte-2026/index.html"] {
+    for path in [
+        "index.html",
+        "timeline/index.html",
+        "sources/index.html",
+        "sources/bytevyte-2026/index.html",
+    ] {
         let document = page(&site, path);
         for link in select(&document, "a[href]") {
             let href = link.value().attr("href").unwrap();
@@ -217,7 +259,16 @@ fn base_url_is_used_only_where_urls_must_be_absolute() {
     site.build_ok(&["--base-url", "https://example.org/news/brief"]);
     let home = site.read("public/index.html");
     assert!(home.contains(r#"<link rel="canonical" href="https://example.org/news/brief/">"#));
-    assert!(site.read("public/sitemap.xml").contains("<loc>https://example.org/news/brief/timeline/</loc>"));
-    assert!(site.read("public/robots.txt").contains("Sitemap: https://example.org/news/brief/sitemap.xml"));
-    assert!(site.read("public/404.html").contains(r#"href="/news/brief/assets/style.css""#));
+    assert!(
+        site.read("public/sitemap.xml")
+            .contains("<loc>https://example.org/news/brief/timeline/</loc>")
+    );
+    assert!(
+        site.read("public/robots.txt")
+            .contains("Sitemap: https://example.org/news/brief/sitemap.xml")
+    );
+    assert!(
+        site.read("public/404.html")
+            .contains(r#"href="/news/brief/assets/style.css""#)
+    );
 }

@@ -113,7 +113,12 @@ impl TestSite {
             .map(Result::unwrap)
             .filter(|e| e.file_type().is_file())
             .map(|e| {
-                let relative = e.path().strip_prefix(&base).unwrap().to_string_lossy().replace('\\', "/");
+                let relative = e
+                    .path()
+                    .strip_prefix(&base)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 (relative, std::fs::read(e.path()).unwrap())
             })
             .collect()
@@ -122,9 +127,14 @@ impl TestSite {
 
 /// The 1-based line and column of the first occurrence of `needle` in `text`.
 pub fn line_and_column(text: &str, needle: &str) -> (usize, usize) {
-    let offset = text.find(needle).unwrap_or_else(|| panic!("{needle:?} not in text"));
+    let offset = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in text"));
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
-    let column = before[before.rfind('\n').map_or(0, |i| i + 1)..].chars().count() + 1;
+    let column = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+        .chars()
+        .count()
+        + 1;
     (line, column)
 }
