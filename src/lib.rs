@@ -23,6 +23,7 @@ pub mod cli;
 pub mod config;
 pub mod date;
 pub mod diagnostic;
+pub mod disclosure;
 pub mod ingest;
 pub mod links;
 pub mod load;

@@ -25,7 +25,7 @@ pub struct Markdown {
 }
 
 /// A heading of a rendered fragment.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Heading {
     /// 1 to 6.
     pub level: u8,

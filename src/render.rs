@@ -6,11 +6,12 @@
 
 use crate::date::PartialDate;
 use crate::diagnostic::{Diagnostic, Problem};
+use crate::disclosure::{Disclosure, disclosures};
 use crate::ingest::{BlockKind, Source};
 use crate::links::{LinkStyle, up_to_root};
 use crate::markdown::fill_citations;
 use crate::parse::{Fragment, Site};
-use crate::resolve::{Resolved, SourceEntry};
+use crate::resolve::{Resolved, ResolvedCitation, SourceEntry};
 use crate::theme::Theme;
 use pulldown_cmark_escape::{escape_href, escape_html};
 use rayon::prelude::*;
@@ -97,8 +98,35 @@ struct SourceView<'a> {
     updated: Option<DateView>,
     kind: Option<crate::ingest::SourceKind>,
     notes: &'a [String],
+    disclosures: Vec<DisclosureView>,
     backlinks: Vec<LinkView>,
     quotes: Vec<QuoteView<'a>>,
+}
+
+#[derive(Serialize)]
+struct DisclosureView {
+    key: Disclosure,
+    label: &'static str,
+    meaning: &'static str,
+}
+
+impl From<Disclosure> for DisclosureView {
+    fn from(disclosure: Disclosure) -> Self {
+        DisclosureView {
+            key: disclosure,
+            label: disclosure.label(),
+            meaning: disclosure.meaning(),
+        }
+    }
+}
+
+/// A cited source as the printed briefing lists it.
+#[derive(Serialize)]
+struct ReferenceView<'a> {
+    number: usize,
+    title: &'a str,
+    publisher: Option<&'a str>,
+    url: String,
 }
 
 #[derive(Serialize)]
@@ -250,21 +278,13 @@ impl<'a> Renderer<'a> {
             let mut html = String::from("<sup class=\"citations\">");
             for citation in citations {
                 let source = &self.site.sources[citation.source];
-                let entry = self.resolved.entry(citation.source);
-                let mut title = source_title(source).to_string();
-                if let Some(quote) = citation.quote.map(|q| &entry.quotes[q]) {
-                    title = format!("{title}: “{}”", quote.text);
-                }
+                let quote = citation
+                    .quote
+                    .map(|q| self.resolved.entry(citation.source).quotes[q].text.as_str());
                 let href = self
                     .links
                     .link_to_anchor(page, "sources/", &source_anchor(source));
-                html.push_str("<a class=\"citation\" id=\"");
-                html.push_str(&citation.anchor);
-                html.push_str("\" href=\"");
-                escape_href(&mut html, &href).ok();
-                html.push_str("\" title=\"");
-                escape_html(&mut html, &title).ok();
-                html.push_str(&format!("\">[{}]</a>", citation.number));
+                push_citation(&mut html, source, citation, &href, quote);
             }
             html.push_str("</sup>");
             html
@@ -293,7 +313,38 @@ impl<'a> Renderer<'a> {
         context.insert("updated", &meta.updated.as_ref().map(DateView::from));
         context.insert("updates", &updates);
         context.insert("content", &self.fragment_html(&self.site.briefing.body, ""));
+        context.insert("references", &self.references());
+        let contents: Vec<&crate::markdown::Heading> = self
+            .site
+            .briefing
+            .body
+            .markdown
+            .headings
+            .iter()
+            .filter(|h| h.level == 2)
+            .collect();
+        context.insert("contents", &contents);
         self.render("briefing.html", "index.html".into(), context)
+    }
+
+    /// The cited sources in number order, with absolute URLs, for print.
+    fn references(&self) -> Vec<ReferenceView<'_>> {
+        self.resolved
+            .entries
+            .iter()
+            .filter(|entry| !entry.backlinks.is_empty())
+            .map(|entry| {
+                let source = &self.site.sources[entry.source];
+                ReferenceView {
+                    number: entry.number,
+                    title: source_title(source),
+                    publisher: source.meta.publisher.as_deref(),
+                    url: source.meta.url.clone().unwrap_or_else(|| {
+                        format!("{}{}", self.site.config.base_url(), source_page(source))
+                    }),
+                }
+            })
+            .collect()
     }
 
     fn timeline(&self) -> Result<OutputFile, Diagnostic> {
@@ -387,6 +438,10 @@ impl<'a> Renderer<'a> {
             updated: meta.updated.as_ref().map(DateView::from),
             kind: meta.kind,
             notes: &meta.notes,
+            disclosures: disclosures(&meta.notes)
+                .into_iter()
+                .map(DisclosureView::from)
+                .collect(),
             backlinks: entry
                 .backlinks
                 .iter()
@@ -420,7 +475,17 @@ impl<'a> Renderer<'a> {
             "page",
             &self.page_view(path, "Sources", &self.site.config.description),
         );
+        let legend: Vec<DisclosureView> = Disclosure::ALL
+            .into_iter()
+            .filter(|d| {
+                sources
+                    .iter()
+                    .any(|s| s.disclosures.iter().any(|v| v.key == *d))
+            })
+            .map(DisclosureView::from)
+            .collect();
         context.insert("sources", &sources);
+        context.insert("legend", &legend);
         context.insert("on_source_page", &false);
         self.render("sources.html", "sources/index.html".into(), context)
     }
@@ -482,6 +547,38 @@ fn navigation(site: &Site) -> Vec<NavItem> {
         path: format!("{}/", p.slug),
     }));
     nav
+}
+
+/// One citation: the bracketed number linking to the appendix, and a tooltip naming
+/// the source and the quoted words, shown on hover and keyboard focus.
+fn push_citation(
+    html: &mut String,
+    source: &Source,
+    citation: &ResolvedCitation,
+    href: &str,
+    quote: Option<&str>,
+) {
+    let anchor = &citation.anchor;
+    html.push_str(&format!(
+        "<span class=\"citation\"><a id=\"{anchor}\" href=\""
+    ));
+    escape_href(&mut *html, href).ok();
+    html.push_str(&format!(
+        "\" aria-describedby=\"tip-{anchor}\">[{}]</a><span class=\"cite-tip\" role=\"tooltip\" id=\"tip-{anchor}\"><span class=\"cite-source\">",
+        citation.number
+    ));
+    escape_html(&mut *html, source_title(source)).ok();
+    if let Some(publisher) = &source.meta.publisher {
+        html.push_str(" · ");
+        escape_html(&mut *html, publisher).ok();
+    }
+    html.push_str("</span>");
+    if let Some(quote) = quote {
+        html.push_str("<q>");
+        escape_html(&mut *html, quote).ok();
+        html.push_str("</q>");
+    }
+    html.push_str("</span></span>");
 }
 
 /// `a`, `b`, … `z`, `aa`, `ab`…: the labels of back-links, as Wikipedia writes them.

@@ -20,7 +20,7 @@ const TEMPLATES: &[(&str, &[u8])] = embedded!("templates":
 );
 
 /// The built-in static files, published under `assets/`.
-const ASSETS: &[(&str, &[u8])] = embedded!("static": "style.css");
+const ASSETS: &[(&str, &[u8])] = embedded!("static": "style.css", "briefing.js");
 
 /// A theme's templates and static files, ready to use.
 #[derive(Debug, Clone)]

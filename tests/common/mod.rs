@@ -138,3 +138,60 @@ pub fn line_and_column(text: &str, needle: &str) -> (usize, usize) {
         + 1;
     (line, column)
 }
+
+/// Serves `dir` over HTTP on a free loopback port, as a plain static host would
+/// (directories serve their index.html, unknown paths the site's 404.html with status
+/// 404). Returns the base URL; the server lives as long as the test process.
+pub fn serve_static(dir: PathBuf) -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let dir = dir.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(&stream);
+                let mut request_line = String::new();
+                if reader.read_line(&mut request_line).is_err() {
+                    return;
+                }
+                let mut header = String::new();
+                while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+                    header.clear();
+                }
+                let target = request_line.split_whitespace().nth(1).unwrap_or("/");
+                let path = target
+                    .split(['?', '#'])
+                    .next()
+                    .unwrap_or("/")
+                    .trim_start_matches('/');
+                let mut file = dir.join(path);
+                if file.is_dir() {
+                    file = file.join("index.html");
+                }
+                let (status, file) = if path.contains("..") || !file.is_file() {
+                    ("404 Not Found", dir.join("404.html"))
+                } else {
+                    ("200 OK", file)
+                };
+                let body = std::fs::read(&file).unwrap_or_default();
+                let content_type = match file.extension().and_then(|e| e.to_str()) {
+                    Some("html") => "text/html; charset=utf-8",
+                    Some("css") => "text/css",
+                    Some("js") => "text/javascript",
+                    Some("json") => "application/json",
+                    Some("xml") => "application/xml",
+                    _ => "application/octet-stream",
+                };
+                let mut stream = &stream;
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(&body);
+            });
+        }
+    });
+    format!("http://{address}/")
+}
