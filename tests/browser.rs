@@ -188,13 +188,7 @@ fn axe_finds_no_accessibility_violations_in_light_or_dark_mode() {
 
 #[test]
 fn the_printed_briefing_lists_its_citations_with_urls() {
-    let pdf = browser_run().report["pdf"]["path"].as_str().unwrap();
-    let output = Command::new("pdftotext")
-        .args(["-layout", pdf, "-"])
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "pdftotext could not read {pdf}");
-    let text = String::from_utf8_lossy(&output.stdout);
+    let text = pdf_text(browser_run().report["pdf"]["path"].as_str().unwrap());
     assert!(
         text.matches('\u{c}').count() >= 2,
         "the briefing printed on fewer than 2 pages"
@@ -206,6 +200,52 @@ fn the_printed_briefing_lists_its_citations_with_urls() {
     assert!(text.contains("References"), "no reference list in the PDF");
     assert!(text.contains("https://"), "no URLs in the PDF's references");
     assert!(!text.contains("Skip to content"), "navigation printed");
+}
+
+fn pdf_text(path: &str) -> String {
+    let output = Command::new("pdftotext")
+        .args(["-layout", path, "-"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "pdftotext could not read {path}");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn printing_the_faq_prints_every_answer() {
+    let text = pdf_text(browser_run().report["faqPdf"].as_str().unwrap());
+    let faq = browser_run().site.read("content/faq.md");
+    let last_question = faq.lines().filter(|l| l.starts_with("## ")).last().unwrap();
+    assert!(
+        text.contains(last_question.trim_start_matches("## ")),
+        "last question not printed"
+    );
+    assert!(
+        text.contains("[1]"),
+        "answers (with their citations) not printed"
+    );
+}
+
+#[test]
+fn body_text_runs_sixty_to_eighty_characters_a_line() {
+    let per_line = browser_run().report["charactersPerLine"].as_f64().unwrap();
+    assert!(
+        (60.0..=80.0).contains(&per_line),
+        "{per_line:.0} characters a line"
+    );
+}
+
+#[test]
+fn a_citation_shows_its_source_on_keyboard_focus() {
+    let report = &browser_run().report;
+    assert_eq!(report["tooltipAtRest"]["display"], "none");
+    assert_ne!(report["tooltipOnFocus"]["display"], "none");
+    assert!(
+        !report["tooltipOnFocus"]["text"]
+            .as_str()
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]

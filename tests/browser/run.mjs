@@ -50,6 +50,39 @@ for (const scheme of ["light", "dark"]) {
   }
 }
 
+// Reading comfort and the citation tooltip, on the briefing at desktop width.
+{
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(base, { waitUntil: "load" });
+  report.charactersPerLine = await page.evaluate(() => {
+    // innerText: the hidden tooltips inside citations are not read.
+    const paragraph = [...document.querySelectorAll(".prose > p")].sort((a, b) => b.innerText.length - a.innerText.length)[0];
+    const lines = Math.round(paragraph.getBoundingClientRect().height / parseFloat(getComputedStyle(paragraph).lineHeight));
+    return paragraph.innerText.length / lines;
+  });
+  const tooltip = (selector) => page.evaluate((s) => {
+    const tip = document.querySelector(s);
+    return { display: getComputedStyle(tip).display, text: tip.textContent };
+  }, selector);
+  const first = await page.getAttribute(".citation > a", "aria-describedby");
+  report.tooltipAtRest = await tooltip(`#${first}`);
+  await page.focus(".citation > a");
+  report.tooltipOnFocus = await tooltip(`#${first}`);
+  await context.close();
+}
+
+// The FAQ printed: every answer, folded or not.
+{
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(base + "faq/", { waitUntil: "load" });
+  await page.emulateMedia({ media: "print" });
+  report.faqPdf = path.join(screenshots, "faq.pdf");
+  await page.pdf({ path: report.faqPdf, format: "A4" });
+  await context.close();
+}
+
 // Print the briefing as a reader would, and read the PDF's text back.
 const context = await browser.newContext();
 const page = await context.newPage();
