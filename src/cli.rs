@@ -3,7 +3,7 @@
 //! Exit status: 0 on success, 1 for a content or build error, 2 for bad usage (clap
 //! exits with 2 itself).
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::{BuildOptions, BuildReport};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
@@ -145,9 +145,19 @@ fn print_diagnostics(diagnostics: &[Diagnostic]) {
     }
 }
 
-fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
-    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-    (errors, diagnostics.len() - errors)
+/// How many errors, warnings and notes there are.
+fn count(diagnostics: &[Diagnostic]) -> (usize, usize, usize) {
+    let of = |severity: Severity| {
+        diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    };
+    (
+        of(Severity::Error),
+        of(Severity::Warning),
+        of(Severity::Note),
+    )
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -170,7 +180,7 @@ fn build(args: BuildArgs) -> ExitCode {
         }
         Err(diagnostics) => {
             print_diagnostics(&diagnostics);
-            let (errors, _) = count(&diagnostics);
+            let (errors, _, _) = count(&diagnostics);
             eprintln!(
                 "error: build failed with {}; {} was left as it was",
                 plural(errors, "error"),
@@ -190,9 +200,14 @@ fn print_summary(report: &BuildReport, out: &std::path::Path) {
         plural(report.quotes, "quote"),
         out.display(),
         report.elapsed.as_millis(),
-        match report.warnings.len() {
-            0 => String::new(),
-            n => format!(", {}", plural(n, "warning")),
+        match count(&report.warnings) {
+            (_, 0, 0) => String::new(),
+            (_, warnings, 0) => format!(", {}", plural(warnings, "warning")),
+            (_, warnings, notes) => format!(
+                ", {}, {}",
+                plural(warnings, "warning"),
+                plural(notes, "note")
+            ),
         }
     );
 }
@@ -202,12 +217,20 @@ fn check(args: CheckArgs) -> ExitCode {
         Ok(site) => site.report.warnings,
         Err(diagnostics) => diagnostics,
     };
-    let (errors, warnings) = count(&diagnostics);
+    let (errors, warnings, notes) = count(&diagnostics);
     match args.format {
         Format::Json => {
-            let (errors, warnings): (Vec<&Diagnostic>, Vec<&Diagnostic>) =
-                diagnostics.iter().partition(|d| d.is_error());
-            let json = serde_json::json!({ "errors": errors, "warnings": warnings });
+            let of = |severity: Severity| -> Vec<&Diagnostic> {
+                diagnostics
+                    .iter()
+                    .filter(|d| d.severity == severity)
+                    .collect()
+            };
+            let json = serde_json::json!({
+                "errors": of(Severity::Error),
+                "warnings": of(Severity::Warning),
+                "notes": of(Severity::Note),
+            });
             println!(
                 "{}",
                 serde_json::to_string_pretty(&json).unwrap_or_default()
@@ -216,9 +239,10 @@ fn check(args: CheckArgs) -> ExitCode {
         Format::Text => {
             print_diagnostics(&diagnostics);
             eprintln!(
-                "{}, {}",
+                "{}, {}, {}",
                 plural(errors, "error"),
-                plural(warnings, "warning")
+                plural(warnings, "warning"),
+                plural(notes, "note")
             );
         }
     }

@@ -43,6 +43,13 @@ pub struct SiteConfig {
     /// How much of each source's text its archived page may show.
     #[serde(default)]
     pub source_text: SourceText,
+    /// What the briefing says when none of its sources is a primary source.
+    #[serde(default = "default_no_primary_source_note")]
+    pub no_primary_source_note: String,
+}
+
+fn default_no_primary_source_note() -> String {
+    "None of the sources is a primary source such as a company statement or a filing: everything here is as reported by others.".to_string()
 }
 
 fn default_language() -> String {

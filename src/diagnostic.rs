@@ -13,6 +13,9 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// A finding the editor has already acknowledged (e.g. a date conflict declared as
+    /// a disagreement): reported, never fatal, not even with `--deny-warnings`.
+    Note,
     /// Something to look at; the site is still built.
     Warning,
     /// The site cannot be built until it is fixed.
@@ -65,6 +68,30 @@ pub enum Problem {
     /// Something the ingestion could not find in a source.
     #[error("{message}")]
     Ingestion { message: String },
+    /// Sources cited for a timeline event state other dates for it.
+    #[error("sources differ on the date of the event `{event}` ({event_date}): {}", describe_dates(.stated))]
+    SourceConflict {
+        event: String,
+        event_date: String,
+        /// Source id and the date it states.
+        stated: Vec<(String, String)>,
+    },
+    /// A date a source states that no timeline event covers.
+    #[error("source `{id}` states {date}, which no timeline event covers: \"{sentence}\"")]
+    UncoveredDate {
+        id: String,
+        date: String,
+        sentence: String,
+    },
+    /// A section resting on fewer sources than the briefing asks for.
+    #[error(
+        "the section `{section}` cites {count} source(s); the briefing asks for at least {required}"
+    )]
+    SingleSource {
+        section: String,
+        count: usize,
+        required: usize,
+    },
     /// A template failed to compile or render.
     #[error("template error: {message}")]
     Template { message: String },
@@ -88,6 +115,9 @@ impl Problem {
             Problem::DuplicateSource { .. } => "duplicate_source",
             Problem::UnsupportedSource { .. } => "unsupported_source",
             Problem::Ingestion { .. } => "ingestion",
+            Problem::SourceConflict { .. } => "source_conflict",
+            Problem::UncoveredDate { .. } => "uncovered_date",
+            Problem::SingleSource { .. } => "single_source",
             Problem::Template { .. } => "template",
         }
     }
@@ -108,6 +138,9 @@ impl Problem {
                 "start each event heading with an ISO date: `## 2026-04-27 — What happened` (or `2026-04`, `2030`)".to_string()
             }
             Problem::ReservedPage { .. } => "rename the file in content/pages/".to_string(),
+            Problem::SourceConflict { .. } => "check the sources; if they really differ, declare it in briefing.md's [[disagreements]] with each source's words".to_string(),
+            Problem::UncoveredDate { .. } => "add a timeline event for it if it matters to the story".to_string(),
+            Problem::SingleSource { .. } => "cite a second source for this section, or lower `corroboration` in briefing.md".to_string(),
             Problem::UnclosedFrontMatter => "end the front matter with a line holding only `+++`".to_string(),
             Problem::MalformedCitation { .. } => {
                 "write citations as [@id] or [@id \"exact words\"]; several as [@a; @b]".to_string()
@@ -118,6 +151,14 @@ impl Problem {
             _ => return None,
         })
     }
+}
+
+fn describe_dates(stated: &[(String, String)]) -> String {
+    stated
+        .iter()
+        .map(|(id, date)| format!("`{id}` says {date}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A 1-based line and column (columns count characters, not bytes).
@@ -222,6 +263,12 @@ impl Diagnostic {
         self
     }
 
+    /// The same diagnostic with another severity.
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
     /// Whether this diagnostic fails the build.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
@@ -234,6 +281,7 @@ impl Diagnostic {
         let level = match self.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
+            Severity::Note => Level::NOTE,
         };
         let message = self.problem.to_string();
         let path = self.file.display().to_string();
@@ -274,6 +322,7 @@ impl fmt::Display for Diagnostic {
         let severity = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         };
         write!(f, ": {severity}: {}", self.problem)
     }

@@ -29,6 +29,7 @@ pub mod links;
 pub mod load;
 pub mod markdown;
 pub mod parse;
+pub mod provenance;
 pub mod quote;
 pub mod render;
 pub mod resolve;
@@ -120,17 +121,24 @@ pub fn build_in_memory(options: &BuildOptions) -> Result<BuiltSite, Vec<Diagnost
     if stop(&diagnostics) {
         return Err(diagnostics);
     }
+    let provenance = provenance::analyze(&site, &resolved, &mut diagnostics);
     let theme = theme::Theme::load(&options.root, &site.config.theme).map_err(|d| vec![d])?;
     let renderer = render::Renderer::new(
         &site,
         &resolved,
+        &provenance,
         &theme,
         options.portable || site.config.portable,
     )
     .map_err(|d| vec![d])?;
     let mut files = renderer.render_pages()?;
     let pages = files.len();
-    files.extend(site_files::site_files(&site, &resolved, &files));
+    files.extend(site_files::site_files(
+        &site,
+        &resolved,
+        &provenance,
+        &files,
+    ));
     files.extend(theme.assets.iter().map(|(name, bytes)| OutputFile {
         path: format!("assets/{name}"),
         bytes: bytes.clone(),

@@ -58,6 +58,45 @@ pub struct BriefingMeta {
     /// The changelog, in any order.
     #[serde(default)]
     pub updates: Vec<Update>,
+    /// The fewest distinct sources each section should cite; sections citing fewer
+    /// get a `single_source` warning. Unset: no such check.
+    #[serde(default)]
+    pub corroboration: Option<usize>,
+    /// Disagreements between sources, declared by the editor.
+    #[serde(default, skip_serializing)]
+    pub disagreements: Vec<DisagreementMeta>,
+}
+
+/// A `[[disagreements]]` entry of briefing.md's front matter: a topic and, per source,
+/// the source's own words on it.
+///
+/// ```toml
+/// [[disagreements]]
+/// topic = "The financial terms"
+/// says.bytevyte-2026 = "a capped revenue share of 20% through 2030"
+/// says.analysis-2026-05-08 = "did not specify the exact financial penalties or incentives"
+/// ```
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DisagreementMeta {
+    /// What the sources disagree about.
+    pub topic: String,
+    /// The editor's note on it, in plain text.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// Source id → the source's words (a verified quote).
+    pub says: indexmap::IndexMap<String, toml::Spanned<String>>,
+}
+
+/// A declared disagreement, its quotes read as citations.
+#[derive(Debug, Clone)]
+pub struct Disagreement {
+    /// What the sources disagree about.
+    pub topic: String,
+    /// The editor's note on it.
+    pub note: Option<String>,
+    /// One single-quote citation group per source, in the order written.
+    pub says: Fragment,
 }
 
 /// The front matter of the timeline, the FAQ and other pages.
@@ -77,6 +116,8 @@ pub struct Briefing {
     pub meta: BriefingMeta,
     /// Its body.
     pub body: Fragment,
+    /// The disagreements declared in its front matter.
+    pub disagreements: Vec<Disagreement>,
 }
 
 /// A dated event of the timeline.
@@ -88,6 +129,8 @@ pub struct Event {
     pub title: String,
     /// The `id` it is linked by.
     pub anchor: String,
+    /// Where its heading is in timeline.md.
+    pub heading_span: Range<usize>,
     /// The text below the heading.
     pub body: Fragment,
 }
@@ -156,6 +199,12 @@ impl Site {
     /// in reading order: the order citations are numbered in.
     pub fn fragments(&self) -> Vec<(String, &Fragment)> {
         let mut fragments = vec![(String::new(), &self.briefing.body)];
+        fragments.extend(
+            self.briefing
+                .disagreements
+                .iter()
+                .map(|d| (String::new(), &d.says)),
+        );
         if let Some(timeline) = &self.timeline {
             fragments.push(("timeline/".into(), &timeline.intro));
             fragments.extend(
@@ -285,11 +334,51 @@ fn parse_briefing(
         );
         return None;
     };
-    let meta: BriefingMeta = toml_file::parse(&file.path, &file.text, toml)
+    let meta: BriefingMeta = toml_file::parse(&file.path, &file.text, toml.clone())
         .map_err(|d| diagnostics.push(d))
         .ok()?;
     let body = render_fragment(file, id, split.body, diagnostics);
-    Some(Briefing { meta, body })
+    let disagreements = meta
+        .disagreements
+        .iter()
+        .map(|declared| disagreement(declared, id, toml.start))
+        .collect();
+    Some(Briefing {
+        meta,
+        body,
+        disagreements,
+    })
+}
+
+/// A declared disagreement with each source's words as a quoted citation, positioned
+/// at the quote's string in the front matter (which starts at byte `offset`).
+fn disagreement(declared: &DisagreementMeta, file: FileId, offset: usize) -> Disagreement {
+    let citations = declared
+        .says
+        .iter()
+        .map(|(id, quote)| {
+            let span = (quote.span().start + offset)..(quote.span().end + offset);
+            crate::citation::CitationGroup {
+                span: span.clone(),
+                items: vec![crate::citation::Citation {
+                    id: id.clone(),
+                    quote: Some(quote.get_ref().clone()),
+                    span,
+                }],
+            }
+        })
+        .collect();
+    Disagreement {
+        topic: declared.topic.clone(),
+        note: declared.note.clone(),
+        says: Fragment {
+            file,
+            markdown: Markdown {
+                citations,
+                ..Markdown::default()
+            },
+        },
+    }
 }
 
 /// A timeline heading: an ISO date, then a dash or colon and the event's title.
@@ -361,6 +450,7 @@ fn parse_timeline(
                 date,
                 title,
                 anchor,
+                heading_span: section.heading_span.clone(),
                 body,
             })
         },

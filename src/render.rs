@@ -11,6 +11,7 @@ use crate::ingest::{BlockKind, Source};
 use crate::links::{LinkStyle, up_to_root};
 use crate::markdown::fill_citations;
 use crate::parse::{Fragment, Site};
+use crate::provenance::Provenance;
 use crate::resolve::{Resolved, ResolvedCitation, SourceEntry};
 use crate::theme::Theme;
 use pulldown_cmark_escape::{escape_href, escape_html};
@@ -30,6 +31,7 @@ pub struct OutputFile {
 pub struct Renderer<'a> {
     site: &'a Site,
     resolved: &'a Resolved,
+    provenance: &'a Provenance,
     tera: tera::Tera,
     links: LinkStyle,
 }
@@ -81,6 +83,8 @@ struct LinkView {
 struct QuoteView<'a> {
     text: &'a str,
     href: String,
+    /// The quote on the original page, as a text fragment link, when the URL is known.
+    original: Option<String>,
 }
 
 /// A source as the appendix and its own page show it.
@@ -136,6 +140,41 @@ struct EventView<'a> {
     anchor: &'a str,
     html: String,
     future: bool,
+    /// The dates the cited sources state, when they differ.
+    conflict: Option<Vec<StatedDateView<'a>>>,
+}
+
+#[derive(Serialize)]
+struct StatedDateView<'a> {
+    number: usize,
+    title: &'a str,
+    href: String,
+    date: DateView,
+    sentence: &'a str,
+}
+
+#[derive(Serialize)]
+struct DisagreementView<'a> {
+    topic: &'a str,
+    note: Option<&'a str>,
+    says: Vec<SaysView<'a>>,
+}
+
+#[derive(Serialize)]
+struct SaysView<'a> {
+    citation: String,
+    title: &'a str,
+    quote: &'a str,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct CoverageView<'a> {
+    section: &'a str,
+    href: String,
+    /// One cell per appendix entry, in number order.
+    cells: Vec<bool>,
+    count: usize,
 }
 
 #[derive(Serialize)]
@@ -171,6 +210,7 @@ impl<'a> Renderer<'a> {
     pub fn new(
         site: &'a Site,
         resolved: &'a Resolved,
+        provenance: &'a Provenance,
         theme: &Theme,
         portable: bool,
     ) -> Result<Self, Diagnostic> {
@@ -194,6 +234,7 @@ impl<'a> Renderer<'a> {
         Ok(Renderer {
             site,
             resolved,
+            provenance,
             tera,
             links: LinkStyle { portable },
         })
@@ -267,28 +308,91 @@ impl<'a> Renderer<'a> {
 
     /// A fragment's HTML with its citations filled in, for the page at `page`.
     fn fragment_html(&self, fragment: &Fragment, page: &str) -> String {
-        let markdown = &fragment.markdown;
-        fill_citations(&markdown.html, |index| {
-            let key = (fragment.file, markdown.citations[index].span.start);
-            let citations = self
-                .resolved
-                .groups
-                .get(&key)
-                .map_or(&[][..], Vec::as_slice);
-            let mut html = String::from("<sup class=\"citations\">");
-            for citation in citations {
-                let source = &self.site.sources[citation.source];
-                let quote = citation
-                    .quote
-                    .map(|q| self.resolved.entry(citation.source).quotes[q].text.as_str());
-                let href = self
-                    .links
-                    .link_to_anchor(page, "sources/", &source_anchor(source));
-                push_citation(&mut html, source, citation, &href, quote);
-            }
-            html.push_str("</sup>");
-            html
+        fill_citations(&fragment.markdown.html, |index| {
+            self.group_html(fragment, index, page)
         })
+    }
+
+    /// The HTML of citation group `index` of `fragment`, for the page at `page`.
+    fn group_html(&self, fragment: &Fragment, index: usize, page: &str) -> String {
+        let key = (fragment.file, fragment.markdown.citations[index].span.start);
+        let citations = self
+            .resolved
+            .groups
+            .get(&key)
+            .map_or(&[][..], Vec::as_slice);
+        let mut html = String::from("<sup class=\"citations\">");
+        for citation in citations {
+            let source = &self.site.sources[citation.source];
+            let quote = citation
+                .quote
+                .map(|q| self.resolved.entry(citation.source).quotes[q].text.as_str());
+            let href = self
+                .links
+                .link_to_anchor(page, "sources/", &source_anchor(source));
+            push_citation(&mut html, source, citation, &href, quote);
+        }
+        html.push_str("</sup>");
+        html
+    }
+
+    fn disagreements(&self) -> Vec<DisagreementView<'_>> {
+        self.site
+            .briefing
+            .disagreements
+            .iter()
+            .map(|disagreement| DisagreementView {
+                topic: &disagreement.topic,
+                note: disagreement.note.as_deref(),
+                says: disagreement
+                    .says
+                    .markdown
+                    .citations
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(index, group)| {
+                        let citation = self
+                            .resolved
+                            .groups
+                            .get(&(disagreement.says.file, group.span.start))?
+                            .first()?;
+                        let source = &self.site.sources[citation.source];
+                        let quote = &self.resolved.entry(citation.source).quotes[citation.quote?];
+                        Some(SaysView {
+                            citation: self.group_html(&disagreement.says, index, ""),
+                            title: source_title(source),
+                            quote: &quote.text,
+                            href: self.links.link_to_anchor(
+                                "",
+                                &source_page(source),
+                                &quote.anchor,
+                            ),
+                        })
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    fn coverage(&self, from: &str) -> Vec<CoverageView<'_>> {
+        self.provenance
+            .coverage
+            .iter()
+            .map(|row| CoverageView {
+                section: &row.section,
+                href: match &row.anchor {
+                    Some(anchor) => self.links.link_to_anchor(from, &row.page, anchor),
+                    None => self.links.link(from, &row.page),
+                },
+                cells: self
+                    .resolved
+                    .entries
+                    .iter()
+                    .map(|e| row.sources.contains(&e.source))
+                    .collect(),
+                count: row.sources.len(),
+            })
+            .collect()
     }
 
     fn briefing(&self) -> Result<OutputFile, Diagnostic> {
@@ -314,6 +418,8 @@ impl<'a> Renderer<'a> {
         context.insert("updates", &updates);
         context.insert("content", &self.fragment_html(&self.site.briefing.body, ""));
         context.insert("references", &self.references());
+        context.insert("disagreements", &self.disagreements());
+        context.insert("no_primary_source", &self.no_primary_source_note());
         let contents: Vec<&crate::markdown::Heading> = self
             .site
             .briefing
@@ -325,6 +431,12 @@ impl<'a> Renderer<'a> {
             .collect();
         context.insert("contents", &contents);
         self.render("briefing.html", "index.html".into(), context)
+    }
+
+    /// The note shown when no source is a primary source, if none is.
+    fn no_primary_source_note(&self) -> Option<&str> {
+        (!self.provenance.has_primary_source)
+            .then_some(self.site.config.no_primary_source_note.as_str())
     }
 
     /// The cited sources in number order, with absolute URLs, for print.
@@ -363,12 +475,29 @@ impl<'a> Renderer<'a> {
         let events: Vec<EventView> = timeline
             .entries
             .iter()
-            .map(|event| EventView {
+            .enumerate()
+            .map(|(index, event)| EventView {
                 date: (&event.date).into(),
                 title: &event.title,
                 anchor: &event.anchor,
                 html: self.fragment_html(&event.body, path),
                 future: reference.is_some_and(|r| event.date > r && !event.date.contains(&r)),
+                conflict: self.provenance.event_conflicts.get(&index).map(|conflict| {
+                    conflict
+                        .stated
+                        .iter()
+                        .map(|stated| {
+                            let source = &self.site.sources[stated.source];
+                            StatedDateView {
+                                number: self.resolved.entry(stated.source).number,
+                                title: source_title(source),
+                                href: self.links.link(path, &source_page(source)),
+                                date: (&stated.date).into(),
+                                sentence: &stated.sentence,
+                            }
+                        })
+                        .collect()
+                }),
             })
             .collect();
         let description = timeline
@@ -457,6 +586,16 @@ impl<'a> Renderer<'a> {
                 .map(|quote| QuoteView {
                     text: &quote.text,
                     href: self.links.link_to_anchor(from, &own_page, &quote.anchor),
+                    original: meta
+                        .url
+                        .as_deref()
+                        .zip(quote.hit.as_ref())
+                        .map(|(url, hit)| {
+                            text_fragment_url(
+                                url,
+                                &source.blocks[hit.block].text[hit.range.clone()],
+                            )
+                        }),
                 })
                 .collect(),
         }
@@ -486,6 +625,8 @@ impl<'a> Renderer<'a> {
             .collect();
         context.insert("sources", &sources);
         context.insert("legend", &legend);
+        context.insert("coverage", &self.coverage(path));
+        context.insert("no_primary_source", &self.no_primary_source_note());
         context.insert("on_source_page", &false);
         self.render("sources.html", "sources/index.html".into(), context)
     }
@@ -549,6 +690,37 @@ fn navigation(site: &Site) -> Vec<NavItem> {
     nav
 }
 
+/// A link to `words` on the page at `url`, as a text fragment (`#:~:text=`) that
+/// browsers scroll to and highlight. Long passages are given by their first and last
+/// words (`textStart,textEnd`).
+pub fn text_fragment_url(url: &str, words: &str) -> String {
+    use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+    // Everything but letters, digits and a few marks that cannot be mistaken for the
+    // directive's own syntax (`-`, `,` and `&` must be encoded).
+    const TEXT: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~')
+        .remove(b'!')
+        .remove(b'*')
+        .remove(b'(')
+        .remove(b')')
+        .remove(b'\'');
+    let encode = |text: &str| utf8_percent_encode(text, TEXT).to_string();
+    let words: Vec<&str> = words.split_whitespace().collect();
+    let directive = if words.len() > 12 {
+        format!(
+            "{},{}",
+            encode(&words[..5].join(" ")),
+            encode(&words[words.len() - 5..].join(" "))
+        )
+    } else {
+        encode(&words.join(" "))
+    };
+    let base = url.split('#').next().unwrap_or(url);
+    format!("{base}#:~:text={directive}")
+}
+
 /// One citation: the bracketed number linking to the appendix, and a tooltip naming
 /// the source and the quoted words, shown on hover and keyboard focus.
 fn push_citation(
@@ -559,12 +731,18 @@ fn push_citation(
     quote: Option<&str>,
 ) {
     let anchor = &citation.anchor;
+    let disclosures = disclosures(&source.meta.notes);
+    let marker = if disclosures.contains(&Disclosure::AiDrafted) {
+        "<span class=\"cite-marker\" aria-hidden=\"true\">AI</span>"
+    } else {
+        ""
+    };
     html.push_str(&format!(
         "<span class=\"citation\"><a id=\"{anchor}\" href=\""
     ));
     escape_href(&mut *html, href).ok();
     html.push_str(&format!(
-        "\" aria-describedby=\"tip-{anchor}\">[{}]</a><span class=\"cite-tip\" role=\"tooltip\" id=\"tip-{anchor}\"><span class=\"cite-source\">",
+        "\" aria-describedby=\"tip-{anchor}\">[{}]{marker}</a><span class=\"cite-tip\" role=\"tooltip\" id=\"tip-{anchor}\"><span class=\"cite-source\">",
         citation.number
     ));
     escape_html(&mut *html, source_title(source)).ok();
@@ -573,6 +751,18 @@ fn push_citation(
         escape_html(&mut *html, publisher).ok();
     }
     html.push_str("</span>");
+    let labels: Vec<&str> = source
+        .meta
+        .kind
+        .map(|k| k.label())
+        .into_iter()
+        .chain(disclosures.iter().map(|d| d.label()))
+        .collect();
+    if !labels.is_empty() {
+        html.push_str("<span class=\"cite-kind\">");
+        html.push_str(&labels.join(" · "));
+        html.push_str("</span>");
+    }
     if let Some(quote) = quote {
         html.push_str("<q>");
         escape_html(&mut *html, quote).ok();
@@ -692,6 +882,23 @@ fn template_error(origin: String, error: &tera::Error) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_fragments_encode_the_directive_syntax() {
+        assert_eq!(
+            text_fragment_url(
+                "https://example.org/a#top",
+                "a capped share—of 20%, through 2030 & more"
+            ),
+            "https://example.org/a#:~:text=a%20capped%20share%E2%80%94of%2020%25%2C%20through%202030%20%26%20more"
+        );
+        let long = "one two three four five six seven eight nine ten eleven twelve thirteen";
+        assert_eq!(
+            text_fragment_url("https://x.org/", long),
+            "https://x.org/#:~:text=one%20two%20three%20four%20five,nine%20ten%20eleven%20twelve%20thirteen"
+        );
+        assert!(text_fragment_url("https://x.org/", "well-known").ends_with("well%2Dknown"));
+    }
 
     #[test]
     fn backlink_labels_run_a_to_z_then_aa() {

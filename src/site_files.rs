@@ -2,13 +2,19 @@
 //! `sitemap.xml`, `feed.xml`, `robots.txt`, `.nojekyll`, `CNAME` and `briefing.json`.
 
 use crate::parse::Site;
+use crate::provenance::Provenance;
 use crate::render::{OutputFile, source_anchor, source_page, source_title};
 use crate::resolve::Resolved;
 use pulldown_cmark_escape::escape_html;
 use serde_json::json;
 
 /// The non-page files of the site; `pages` are the rendered pages, for the sitemap.
-pub fn site_files(site: &Site, resolved: &Resolved, pages: &[OutputFile]) -> Vec<OutputFile> {
+pub fn site_files(
+    site: &Site,
+    resolved: &Resolved,
+    provenance: &Provenance,
+    pages: &[OutputFile],
+) -> Vec<OutputFile> {
     let mut files = vec![
         file(
             "robots.txt",
@@ -20,7 +26,7 @@ pub fn site_files(site: &Site, resolved: &Resolved, pages: &[OutputFile]) -> Vec
         file(".nojekyll", String::new()),
         file("sitemap.xml", sitemap(site, pages)),
         file("feed.xml", feed(site)),
-        file("briefing.json", briefing_json(site, resolved)),
+        file("briefing.json", briefing_json(site, resolved, provenance)),
     ];
     if let Some(cname) = &site.config.cname {
         files.push(file("CNAME", format!("{cname}\n")));
@@ -133,7 +139,7 @@ fn feed(site: &Site) -> String {
 }
 
 /// The whole briefing as data (its shape is documented in the README).
-fn briefing_json(site: &Site, resolved: &Resolved) -> String {
+fn briefing_json(site: &Site, resolved: &Resolved, provenance: &Provenance) -> String {
     let base = site.config.base_url();
     let sources: Vec<_> = resolved
         .entries
@@ -151,6 +157,7 @@ fn briefing_json(site: &Site, resolved: &Resolved) -> String {
                 "updated": source.meta.updated,
                 "kind": source.meta.kind,
                 "notes": source.meta.notes,
+                "disclosures": crate::disclosure::disclosures(&source.meta.notes),
                 "appendix_url": format!("{base}sources/#{}", source_anchor(source)),
                 "archive_url": format!("{base}{}", source_page(source)),
                 "citations": entry.backlinks.iter().map(|b| format!("{base}{}#{}", b.page, b.anchor)).collect::<Vec<_>>(),
@@ -165,12 +172,13 @@ fn briefing_json(site: &Site, resolved: &Resolved) -> String {
     let timeline: Vec<_> = site
         .timeline
         .iter()
-        .flat_map(|t| &t.entries)
-        .map(|event| {
+        .flat_map(|t| t.entries.iter().enumerate())
+        .map(|(index, event)| {
             json!({
                 "date": event.date,
                 "title": event.title,
                 "url": format!("{base}timeline/#{}", event.anchor),
+                "sources_differ": provenance.event_conflicts.get(&index),
             })
         })
         .collect();
@@ -195,6 +203,20 @@ fn briefing_json(site: &Site, resolved: &Resolved) -> String {
         "sources": sources,
         "timeline": timeline,
         "faq": faq,
+        "disagreements": site.briefing.disagreements.iter().map(|d| json!({
+            "topic": d.topic,
+            "note": d.note,
+            "says": d.says.markdown.citations.iter().flat_map(|g| &g.items).map(|c| json!({
+                "source": c.id,
+                "quote": c.quote,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "coverage": provenance.coverage.iter().map(|row| json!({
+            "section": row.section,
+            "url": format!("{base}{}{}", row.page, row.anchor.as_ref().map(|a| format!("#{a}")).unwrap_or_default()),
+            "sources": row.sources.iter().map(|&s| &site.sources[s].id).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "has_primary_source": provenance.has_primary_source,
     });
     let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
     text.push('\n');

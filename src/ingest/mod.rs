@@ -29,6 +29,18 @@ pub enum SourceKind {
     Opinion,
 }
 
+impl SourceKind {
+    /// The kind as a reader sees it: "Primary", "Reporting"...
+    pub fn label(self) -> &'static str {
+        match self {
+            SourceKind::Primary => "Primary",
+            SourceKind::Reporting => "Reporting",
+            SourceKind::Analysis => "Analysis",
+            SourceKind::Opinion => "Opinion",
+        }
+    }
+}
+
 /// The kind of a block of a source's body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

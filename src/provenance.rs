@@ -1,0 +1,456 @@
+//! Provenance: where the sources agree, where they differ, and what rests on one source.
+//!
+//! Runs after [`crate::resolve`]: it compares the dates each cited source states for a
+//! timeline event with the event's date and with each other, finds dates the sources
+//! state that no event covers, and maps which sources each section of the briefing
+//! cites. Findings become diagnostics (`source_conflict`, `uncovered_date`,
+//! `single_source`) and data for the pages and `briefing.json`.
+
+use crate::date::PartialDate;
+use crate::diagnostic::{Diagnostic, Problem, Severity};
+use crate::ingest::Source;
+use crate::ingest::find_dates;
+use crate::markdown::split_sections;
+use crate::parse::{Fragment, Site};
+use crate::resolve::Resolved;
+use serde::Serialize;
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+/// A date a source states for an event, with the sentence it stands in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceDate {
+    /// Index of the source in [`Site::sources`].
+    #[serde(skip)]
+    pub source: usize,
+    /// The source's id.
+    pub id: String,
+    /// The date it states.
+    pub date: PartialDate,
+    /// The sentence it states it in.
+    pub sentence: String,
+}
+
+/// The dates the cited sources give for one timeline event, when they differ.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DateConflict {
+    /// The dates each cited source states for the event.
+    pub stated: Vec<SourceDate>,
+    /// Whether the editor declared it as a disagreement.
+    pub acknowledged: bool,
+}
+
+/// One row of the coverage matrix: a part of the briefing and the sources it cites.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CoverageRow {
+    /// The section's heading or the page's title.
+    pub section: String,
+    /// The page it is on (`""`, `"timeline/"`...), and its anchor there, if any.
+    pub page: String,
+    /// Its anchor on that page.
+    pub anchor: Option<String>,
+    /// Indices (in [`Site::sources`]) of the sources it cites.
+    #[serde(skip)]
+    pub sources: BTreeSet<usize>,
+}
+
+/// What the provenance checks found.
+#[derive(Debug, Clone, Default)]
+pub struct Provenance {
+    /// Per timeline event (by index), the conflict its sources show, if any.
+    pub event_conflicts: HashMap<usize, DateConflict>,
+    /// The coverage matrix: briefing sections, then the other pages.
+    pub coverage: Vec<CoverageRow>,
+    /// Whether any source is a primary source.
+    pub has_primary_source: bool,
+}
+
+/// Runs the provenance checks, recording findings in `diagnostics`.
+pub fn analyze(site: &Site, resolved: &Resolved, diagnostics: &mut Vec<Diagnostic>) -> Provenance {
+    let ignored = story_words(site);
+    let declared = declared_dates(site);
+    let mut provenance = Provenance {
+        has_primary_source: site
+            .sources
+            .iter()
+            .any(|s| s.meta.kind == Some(crate::ingest::SourceKind::Primary)),
+        ..Provenance::default()
+    };
+    if let Some(timeline) = &site.timeline {
+        let file = &site.files[timeline.intro.file];
+        for (index, event) in timeline.entries.iter().enumerate() {
+            let Some(conflict) = event_conflict(site, resolved, event, &ignored, &declared) else {
+                continue;
+            };
+            let severity = if conflict.acknowledged {
+                Severity::Note
+            } else {
+                Severity::Warning
+            };
+            diagnostics.push(
+                Diagnostic::warning(
+                    &file.path,
+                    Problem::SourceConflict {
+                        event: event.title.clone(),
+                        event_date: event.date.to_string(),
+                        stated: conflict
+                            .stated
+                            .iter()
+                            .map(|d| (d.id.clone(), d.date.to_string()))
+                            .collect(),
+                    },
+                )
+                .with_severity(severity)
+                .at(&file.text, event.heading_span.clone()),
+            );
+            provenance.event_conflicts.insert(index, conflict);
+        }
+    }
+    report_uncovered_dates(site, &declared, diagnostics);
+    provenance.coverage = coverage(site, resolved);
+    report_thin_sections(site, &provenance.coverage, diagnostics);
+    provenance
+}
+
+const STOPWORDS: &[&str] = &[
+    "about",
+    "after",
+    "also",
+    "among",
+    "before",
+    "being",
+    "between",
+    "both",
+    "could",
+    "does",
+    "during",
+    "each",
+    "from",
+    "have",
+    "into",
+    "its",
+    "more",
+    "most",
+    "much",
+    "only",
+    "other",
+    "over",
+    "says",
+    "such",
+    "than",
+    "that",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "under",
+    "until",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "will",
+    "with",
+    "would",
+    "your",
+    "according",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// Words compared by their first five letters, so "restructured" meets "restructuring".
+fn stems(text: &str, ignored: &HashSet<String>) -> HashSet<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .map(str::to_lowercase)
+        .filter(|w| w.chars().count() >= 4 && !STOPWORDS.contains(&w.as_str()))
+        .map(|w| w.chars().take(5).collect::<String>())
+        .filter(|stem| !ignored.contains(stem))
+        .collect()
+}
+
+/// The story's own names (from the site's title: "Microsoft", "OpenAI"...) are in every
+/// sentence, so they say nothing about which event a sentence is about.
+fn story_words(site: &Site) -> HashSet<String> {
+    stems(
+        &format!("{} {}", site.config.title, site.briefing.meta.title),
+        &HashSet::new(),
+    )
+}
+
+/// Whether two dates can be the same day: one contains the other.
+fn compatible(a: &PartialDate, b: &PartialDate) -> bool {
+    a.contains(b) || b.contains(a)
+}
+
+/// The sources cited in a fragment, by index.
+fn cited_sources(fragment: &Fragment, resolved: &Resolved) -> BTreeSet<usize> {
+    fragment
+        .markdown
+        .citations
+        .iter()
+        .filter_map(|group| resolved.groups.get(&(fragment.file, group.span.start)))
+        .flatten()
+        .map(|citation| citation.source)
+        .collect()
+}
+
+/// The dates `source` states in sentences sharing a key word with `title`.
+fn dates_for(
+    source: &Source,
+    index: usize,
+    title: &HashSet<String>,
+    ignored: &HashSet<String>,
+) -> Vec<SourceDate> {
+    source
+        .dates
+        .iter()
+        .filter(|stated| !stems(&stated.text, ignored).is_disjoint(title))
+        .map(|stated| SourceDate {
+            source: index,
+            id: source.id.clone(),
+            date: stated.date,
+            sentence: stated.text.clone(),
+        })
+        .collect()
+}
+
+fn event_conflict(
+    site: &Site,
+    resolved: &Resolved,
+    event: &crate::parse::Event,
+    ignored: &HashSet<String>,
+    declared: &HashMap<String, Vec<PartialDate>>,
+) -> Option<DateConflict> {
+    let title = stems(&event.title, ignored);
+    let mut stated: Vec<SourceDate> = cited_sources(&event.body, resolved)
+        .into_iter()
+        .flat_map(|s| dates_for(&site.sources[s], s, &title, ignored))
+        .collect();
+    keep_most_precise(&mut stated);
+    let disagrees_with_event = stated.iter().any(|d| !compatible(&d.date, &event.date));
+    let disagree_together = stated.iter().any(|a| {
+        stated
+            .iter()
+            .any(|b| a.source != b.source && !compatible(&a.date, &b.date))
+    });
+    if !(disagrees_with_event || disagree_together) {
+        return None;
+    }
+    // Declared when every source stating a date the event does not have says so in a
+    // declared disagreement's quote.
+    let acknowledged = stated
+        .iter()
+        .filter(|d| !compatible(&d.date, &event.date))
+        .all(|d| {
+            declared
+                .get(&d.id)
+                .is_some_and(|dates| dates.iter().any(|x| compatible(x, &d.date)))
+        });
+    Some(DateConflict {
+        stated,
+        acknowledged,
+    })
+}
+
+/// One entry per source and date, and none for a coarse date ("late April") when the
+/// same source also gives a day within it.
+fn keep_most_precise(stated: &mut Vec<SourceDate>) {
+    let all = stated.clone();
+    let mut seen = HashSet::new();
+    stated.retain(|d| {
+        let finer_exists = all
+            .iter()
+            .any(|o| o.source == d.source && o.date != d.date && d.date.contains(&o.date));
+        !finer_exists && seen.insert((d.source, d.date))
+    });
+}
+
+/// For each source, the dates its words state in the declared disagreements.
+fn declared_dates(site: &Site) -> HashMap<String, Vec<PartialDate>> {
+    let mut dates: HashMap<String, Vec<PartialDate>> = HashMap::new();
+    for disagreement in &site.briefing.disagreements {
+        for group in &disagreement.says.markdown.citations {
+            for citation in &group.items {
+                let quote = citation.quote.as_deref().unwrap_or("");
+                dates
+                    .entry(citation.id.clone())
+                    .or_default()
+                    .extend(find_dates(quote).into_iter().map(|(date, _)| date));
+            }
+        }
+    }
+    dates
+}
+
+/// Reports dates no event covers; a date the editor quoted in a declared disagreement
+/// has been seen, so it is only a note.
+fn report_uncovered_dates(
+    site: &Site,
+    declared: &HashMap<String, Vec<PartialDate>>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let Some(timeline) = &site.timeline else {
+        return;
+    };
+    for source in &site.sources {
+        let mut reported = HashSet::new();
+        for stated in &source.dates {
+            let covered = timeline
+                .entries
+                .iter()
+                .any(|e| compatible(&e.date, &stated.date));
+            if !covered && reported.insert(stated.date) {
+                let seen = declared
+                    .get(&source.id)
+                    .is_some_and(|dates| dates.contains(&stated.date));
+                let severity = if seen {
+                    Severity::Note
+                } else {
+                    Severity::Warning
+                };
+                diagnostics.push(
+                    Diagnostic::warning(
+                        &source.path,
+                        Problem::UncoveredDate {
+                            id: source.id.clone(),
+                            date: stated.date.to_string(),
+                            sentence: stated.text.clone(),
+                        },
+                    )
+                    .with_severity(severity),
+                );
+            }
+        }
+    }
+}
+
+/// Which sources each section of the briefing, and each other page, cites.
+fn coverage(site: &Site, resolved: &Resolved) -> Vec<CoverageRow> {
+    let body = &site.briefing.body;
+    let file = &site.files[body.file];
+    let body_range = crate::toml_file::split_front_matter(&file.path, &file.text)
+        .map(|split| split.body)
+        .unwrap_or(0..file.text.len());
+    let (_, sections) = split_sections(&file.text, body_range);
+    let mut anchors = body.markdown.headings.iter().filter(|h| h.level == 2);
+    let mut rows: Vec<CoverageRow> = sections
+        .iter()
+        .map(|section| {
+            let sources = body
+                .markdown
+                .citations
+                .iter()
+                .filter(|group| {
+                    group.span.start >= section.body.start && group.span.start < section.body.end
+                })
+                .filter_map(|group| resolved.groups.get(&(body.file, group.span.start)))
+                .flatten()
+                .map(|c| c.source)
+                .collect();
+            CoverageRow {
+                section: crate::markdown::strip_placeholders(&section.heading),
+                page: String::new(),
+                anchor: anchors.next().map(|h| h.id.clone()),
+                sources,
+            }
+        })
+        .collect();
+    let page_row = |title: &str, page: &str, fragments: Vec<&Fragment>| CoverageRow {
+        section: title.to_string(),
+        page: page.to_string(),
+        anchor: None,
+        sources: fragments
+            .into_iter()
+            .flat_map(|f| cited_sources(f, resolved))
+            .collect(),
+    };
+    if let Some(timeline) = &site.timeline {
+        let fragments = std::iter::once(&timeline.intro)
+            .chain(timeline.entries.iter().map(|e| &e.body))
+            .collect();
+        rows.push(page_row(&timeline.title, "timeline/", fragments));
+    }
+    if let Some(faq) = &site.faq {
+        let fragments = std::iter::once(&faq.intro)
+            .chain(faq.entries.iter().map(|q| &q.answer))
+            .collect();
+        rows.push(page_row(&faq.title, "faq/", fragments));
+    }
+    for page in &site.pages {
+        rows.push(page_row(
+            &page.title,
+            &format!("{}/", page.slug),
+            vec![&page.body],
+        ));
+    }
+    rows
+}
+
+fn report_thin_sections(site: &Site, coverage: &[CoverageRow], diagnostics: &mut Vec<Diagnostic>) {
+    let Some(required) = site.briefing.meta.corroboration else {
+        return;
+    };
+    let file = &site.files[site.briefing.body.file];
+    for row in coverage
+        .iter()
+        .filter(|r| r.page.is_empty() && r.sources.len() < required)
+    {
+        let heading = format!("## {}", row.section);
+        let at = file
+            .text
+            .find(&heading)
+            .map_or(0..0, |i| i + 3..i + heading.len());
+        diagnostics.push(
+            Diagnostic::warning(
+                &file.path,
+                Problem::SingleSource {
+                    section: row.section.clone(),
+                    count: row.sources.len(),
+                    required,
+                },
+            )
+            .at(&file.text, at),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_meet_across_word_forms_and_skip_little_words() {
+        let none = HashSet::new();
+        let a = stems("Restructuring announced (according to the analysis)", &none);
+        let b = stems(
+            "On April 27, 2026, Microsoft and OpenAI announced a formal restructuring",
+            &none,
+        );
+        assert!(a.contains("restr") && a.contains("annou") && !a.contains("accor"));
+        assert_eq!(a.intersection(&b).count(), 2);
+    }
+
+    #[test]
+    fn coarse_dates_are_compatible_with_the_days_they_contain() {
+        let april: PartialDate = "2026-04".parse().unwrap();
+        let day: PartialDate = "2026-04-27".parse().unwrap();
+        let next: PartialDate = "2026-04-28".parse().unwrap();
+        assert!(compatible(&april, &day) && compatible(&day, &april));
+        assert!(!compatible(&day, &next));
+    }
+}
