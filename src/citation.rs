@@ -143,7 +143,9 @@ impl Cursor<'_> {
     /// Reads a quote opened by `open` (`"` or `“`), up to its closing mark.
     fn quoted(&mut self, open: char) -> Result<String, CitationSyntaxError> {
         self.at += open.len_utf8();
-        let close: &[char] = if open == '"' { &['"'] } else { &['”', '"'] };
+        // Curly marks pair only with each other, so a quote holding straight quotes
+        // can be written “like "this"”.
+        let close = if open == '"' { '"' } else { '”' };
         let rest = &self.text[self.at..];
         let Some(len) = rest.find(close) else {
             self.at = self
@@ -195,6 +197,12 @@ mod tests {
             assert_eq!(group.items[0].quote.as_deref(), Some("20% through 2030"));
             assert_eq!(group.span, 0..text.len());
         }
+    }
+
+    #[test]
+    fn curly_marks_may_hold_straight_quotes() {
+        let group = &parse("[@a “the \"land grab\" phase”]")[0];
+        assert_eq!(group.items[0].quote.as_deref(), Some("the \"land grab\" phase"));
     }
 
     #[test]

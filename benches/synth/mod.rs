@@ -1,0 +1,171 @@
+//! A deterministic generator of synthetic briefings, for benchmarks.
+//!
+//! `generate(dir, n)` writes a briefing with `n` sources shaped like real page dumps
+//! (navigation, a byline, a dateline, ~600 words of body with curly quotes and dashes,
+//! a "Related articles" list), a briefing citing every source about twice (half of the
+//! citations quoting it, some typed with straight quotes and hyphens where the source
+//! has curly ones and dashes), `n / 10` timeline events and an FAQ. The same `n` always
+//! gives the same bytes.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+const WORDS: &[&str] = &[
+    "cloud", "market", "deal", "partner", "model", "compute", "regulator", "contract", "license", "revenue",
+    "share", "company", "investor", "access", "capacity", "provider", "customer", "platform", "service", "price",
+    "network", "server", "chip", "data", "center", "energy", "policy", "review", "court", "agency", "report",
+    "analyst", "quarter", "growth", "risk", "plan", "term", "exclusive", "public", "private", "global", "local",
+    "early", "late", "major", "minor", "strong", "weak", "rapid", "slow", "open", "closed", "new", "old", "large",
+    "small", "first", "second", "final", "annual", "signal", "shift", "change", "move", "push", "pull", "build",
+    "launch", "delay", "expand", "reduce", "raise", "cut", "hold", "seek", "offer", "accept", "reject", "approve",
+    "question", "answer", "reason", "result", "effect", "cause", "impact", "pressure", "demand", "supply", "cost",
+    "value", "return", "stake", "board", "office", "team", "leader", "engineer", "editor", "source", "statement",
+    "filing", "agreement", "arrangement", "structure", "framework", "system", "process", "decision", "debate",
+];
+const NAMES: &[&str] = &["Ada Lovelace", "Grace Hopper", "Alan Turing", "Barbara Liskov", "Ken Thompson", "Radia Perlman"];
+const PUBLISHERS: &[&str] = &["Daily Ledger", "Tech Wire", "Policy Review", "Market Watcher", "Cloud Report"];
+const MONTHS: &[&str] = &["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+/// A small deterministic random generator (xorshift64*), so runs are comparable.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+fn capitalize(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// A sentence of 8–20 words; some carry curly quotes or an em dash.
+fn sentence(rng: &mut Rng) -> String {
+    let len = 8 + rng.below(13);
+    let mut words: Vec<String> = (0..len).map(|_| rng.pick(WORDS).to_string()).collect();
+    words[0] = capitalize(&words[0]);
+    match rng.below(6) {
+        0 => {
+            let at = 2 + rng.below(len - 4);
+            words[at] = format!("“{}", words[at]);
+            words[at + 1] = format!("{}”", words[at + 1]);
+        }
+        1 => {
+            let at = 2 + rng.below(len - 4);
+            words[at] = format!("{}—{}", words[at], rng.pick(WORDS));
+        }
+        2 => {
+            let at = 1 + rng.below(len - 2);
+            words[at] = format!("{}’s", words[at]);
+        }
+        _ => {}
+    }
+    format!("{}.", words.join(" "))
+}
+
+/// The date of source `i`: spread over 2026.
+fn date_of(i: usize) -> (u32, usize, u32) {
+    (2026, i % 12, 1 + (i * 7 % 28) as u32)
+}
+
+/// One source as a page dump; returns its text and its body paragraphs.
+fn source_text(i: usize, rng: &mut Rng) -> (String, Vec<String>) {
+    let (year, month, day) = date_of(i);
+    let title: Vec<String> = (0..7 + rng.below(4)).map(|_| capitalize(rng.pick(WORDS))).collect();
+    let mut text = String::new();
+    let publisher = PUBLISHERS[i % PUBLISHERS.len()];
+    writeln!(text, "Skip to content\n{}\nBusinessTechnologyPoliticsMarkets\n", publisher.split(' ').next().unwrap_or(publisher)).unwrap();
+    writeln!(text, "{} number {i}\n", title.join(" ")).unwrap();
+    writeln!(text, "By {}\n· 4 min read\nPublished {} {day}, {year}\n", NAMES[i % NAMES.len()], MONTHS[month]).unwrap();
+    let mut paragraphs = Vec::new();
+    let mut words = 0;
+    while words < 600 {
+        let paragraph: Vec<String> = (0..3 + rng.below(4)).map(|_| sentence(rng)).collect();
+        let paragraph = paragraph.join(" ");
+        words += paragraph.split_whitespace().count();
+        writeln!(text, "{paragraph}\n").unwrap();
+        paragraphs.push(paragraph);
+    }
+    writeln!(text, "Related Articles\n- {} moves again\n- Why {} matters", capitalize(rng.pick(WORDS)), rng.pick(WORDS)).unwrap();
+    (text, paragraphs)
+}
+
+/// A quote of 5–8 words from one of `paragraphs`, sometimes retyped with straight
+/// quotes and hyphens as an editor would.
+fn quote_from(paragraphs: &[String], rng: &mut Rng) -> String {
+    let paragraph = &paragraphs[rng.below(paragraphs.len())];
+    let sentence = paragraph.split(". ").next().unwrap_or(paragraph);
+    let words: Vec<&str> = sentence.split_whitespace().collect();
+    let len = 5.min(words.len());
+    let start = rng.below(words.len() - len + 1);
+    let quote = words[start..start + len].join(" ").trim_end_matches('.').to_string();
+    if rng.below(2) == 0 {
+        quote.replace(['“', '”'], "\"").replace('’', "'").replace('—', " - ")
+    } else {
+        quote
+    }
+}
+
+/// A citation with the quote in curly marks when it holds a straight one.
+fn cite(id: &str, quote: Option<&str>) -> String {
+    match quote {
+        Some(q) if q.contains('"') => format!("[@{id} “{q}”]"),
+        Some(q) => format!("[@{id} \"{q}\"]"),
+        None => format!("[@{id}]"),
+    }
+}
+
+/// Writes a synthetic briefing with `n` sources under `dir` (which must not exist or be empty).
+pub fn generate(dir: &Path, n: usize) -> std::io::Result<()> {
+    let content = dir.join("content");
+    let sources = content.join("sources");
+    std::fs::create_dir_all(&sources)?;
+    let mut rng = Rng(0x5eed_0000_0000_0001 ^ n as u64);
+    let mut all_paragraphs = Vec::with_capacity(n);
+    for i in 0..n {
+        let (text, paragraphs) = source_text(i, &mut rng);
+        std::fs::write(sources.join(format!("s{i:06}.txt")), text)?;
+        all_paragraphs.push(paragraphs);
+    }
+    std::fs::write(
+        content.join("site.toml"),
+        format!("title = \"Synthetic briefing of {n} sources\"\nbase_url = \"https://example.org/synth/\"\n"),
+    )?;
+
+    let mut briefing = String::from("+++\ntitle = \"A synthetic story\"\nsummary = \"Generated for benchmarks.\"\npublished = 2026-01-01\nupdated = 2026-12-31\n\n[[updates]]\ndate = 2026-12-31\nnote = \"Generated.\"\n+++\n");
+    for (i, paragraphs) in all_paragraphs.iter().enumerate() {
+        if i % 50 == 0 {
+            writeln!(briefing, "\n## Part {}\n", i / 50 + 1).unwrap();
+        }
+        let id = format!("s{i:06}");
+        let quote = quote_from(paragraphs, &mut rng);
+        writeln!(briefing, "{} {}. {} {}.\n", sentence(&mut rng).trim_end_matches('.'), cite(&id, Some(&quote)), sentence(&mut rng).trim_end_matches('.'), cite(&id, None)).unwrap();
+    }
+    std::fs::write(content.join("briefing.md"), briefing)?;
+
+    let mut timeline = String::new();
+    for e in 0..n.div_ceil(10) {
+        let i = e * 10;
+        let (year, month, day) = date_of(i);
+        writeln!(timeline, "## {year}-{:02}-{day:02} — {}\n\n{} {}.\n", month + 1, capitalize(rng.pick(WORDS)), sentence(&mut rng).trim_end_matches('.'), cite(&format!("s{i:06}"), None)).unwrap();
+    }
+    std::fs::write(content.join("timeline.md"), timeline)?;
+
+    let mut faq = String::new();
+    for q in 0..10.min(n) {
+        writeln!(faq, "## Why did the {} {}?\n\n{} {}.\n", rng.pick(WORDS), rng.pick(WORDS), sentence(&mut rng).trim_end_matches('.'), cite(&format!("s{:06}", q * n / 10), None)).unwrap();
+    }
+    std::fs::write(content.join("faq.md"), faq)
+}
