@@ -202,7 +202,10 @@ mod tests {
     #[test]
     fn curly_marks_may_hold_straight_quotes() {
         let group = &parse("[@a “the \"land grab\" phase”]")[0];
-        assert_eq!(group.items[0].quote.as_deref(), Some("the \"land grab\" phase"));
+        assert_eq!(
+            group.items[0].quote.as_deref(),
+            Some("the \"land grab\" phase")
+        );
     }
 
     #[test]

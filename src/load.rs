@@ -5,6 +5,7 @@
 
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::ingest::{SOURCE_EXTENSIONS, SourceFile};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// A text file of the briefing, read into memory.
@@ -125,6 +126,12 @@ fn files_in(root: &Path, dir: &str) -> Vec<PathBuf> {
 fn load_sources(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<SourceFile> {
     let files = files_in(root, "content/sources");
     let is_sidecar = |path: &Path| path.extension().is_some_and(|e| e == "toml");
+    let sidecars: HashSet<&Path> = files
+        .iter()
+        .map(PathBuf::as_path)
+        .filter(|p| is_sidecar(p))
+        .collect();
+    let mut ids: HashSet<String> = HashSet::new();
     let mut sources = Vec::new();
     for path in files.iter().filter(|p| !is_sidecar(p)) {
         let extension = path
@@ -152,8 +159,8 @@ fn load_sources(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<SourceFil
             }
         };
         let sidecar_path = path.with_extension("toml");
-        let sidecar = files
-            .contains(&sidecar_path)
+        let sidecar = sidecars
+            .contains(sidecar_path.as_path())
             .then(|| read_text(root, &sidecar_path, true, diagnostics))
             .flatten()
             .map(|file| (file.path, file.text));
@@ -162,10 +169,7 @@ fn load_sources(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<SourceFil
             bytes,
             sidecar,
         };
-        if sources
-            .iter()
-            .any(|other: &SourceFile| other.id() == source.id())
-        {
+        if !ids.insert(source.id()) {
             diagnostics.push(Diagnostic::error(
                 path,
                 Problem::DuplicateSource { id: source.id() },
@@ -174,11 +178,12 @@ fn load_sources(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<SourceFil
         }
         sources.push(source);
     }
+    let articles: HashSet<PathBuf> = sources
+        .iter()
+        .map(|s| s.path.with_extension("toml"))
+        .collect();
     for sidecar in files.iter().filter(|p| is_sidecar(p)) {
-        if !sources
-            .iter()
-            .any(|s| s.path.with_extension("toml") == *sidecar)
-        {
+        if !articles.contains(sidecar.as_path()) {
             diagnostics.push(Diagnostic::warning(
                 sidecar,
                 Problem::Ingestion {

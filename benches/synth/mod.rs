@@ -11,20 +11,146 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 const WORDS: &[&str] = &[
-    "cloud", "market", "deal", "partner", "model", "compute", "regulator", "contract", "license", "revenue",
-    "share", "company", "investor", "access", "capacity", "provider", "customer", "platform", "service", "price",
-    "network", "server", "chip", "data", "center", "energy", "policy", "review", "court", "agency", "report",
-    "analyst", "quarter", "growth", "risk", "plan", "term", "exclusive", "public", "private", "global", "local",
-    "early", "late", "major", "minor", "strong", "weak", "rapid", "slow", "open", "closed", "new", "old", "large",
-    "small", "first", "second", "final", "annual", "signal", "shift", "change", "move", "push", "pull", "build",
-    "launch", "delay", "expand", "reduce", "raise", "cut", "hold", "seek", "offer", "accept", "reject", "approve",
-    "question", "answer", "reason", "result", "effect", "cause", "impact", "pressure", "demand", "supply", "cost",
-    "value", "return", "stake", "board", "office", "team", "leader", "engineer", "editor", "source", "statement",
-    "filing", "agreement", "arrangement", "structure", "framework", "system", "process", "decision", "debate",
+    "cloud",
+    "market",
+    "deal",
+    "partner",
+    "model",
+    "compute",
+    "regulator",
+    "contract",
+    "license",
+    "revenue",
+    "share",
+    "company",
+    "investor",
+    "access",
+    "capacity",
+    "provider",
+    "customer",
+    "platform",
+    "service",
+    "price",
+    "network",
+    "server",
+    "chip",
+    "data",
+    "center",
+    "energy",
+    "policy",
+    "review",
+    "court",
+    "agency",
+    "report",
+    "analyst",
+    "quarter",
+    "growth",
+    "risk",
+    "plan",
+    "term",
+    "exclusive",
+    "public",
+    "private",
+    "global",
+    "local",
+    "early",
+    "late",
+    "major",
+    "minor",
+    "strong",
+    "weak",
+    "rapid",
+    "slow",
+    "open",
+    "closed",
+    "new",
+    "old",
+    "large",
+    "small",
+    "first",
+    "second",
+    "final",
+    "annual",
+    "signal",
+    "shift",
+    "change",
+    "move",
+    "push",
+    "pull",
+    "build",
+    "launch",
+    "delay",
+    "expand",
+    "reduce",
+    "raise",
+    "cut",
+    "hold",
+    "seek",
+    "offer",
+    "accept",
+    "reject",
+    "approve",
+    "question",
+    "answer",
+    "reason",
+    "result",
+    "effect",
+    "cause",
+    "impact",
+    "pressure",
+    "demand",
+    "supply",
+    "cost",
+    "value",
+    "return",
+    "stake",
+    "board",
+    "office",
+    "team",
+    "leader",
+    "engineer",
+    "editor",
+    "source",
+    "statement",
+    "filing",
+    "agreement",
+    "arrangement",
+    "structure",
+    "framework",
+    "system",
+    "process",
+    "decision",
+    "debate",
 ];
-const NAMES: &[&str] = &["Ada Lovelace", "Grace Hopper", "Alan Turing", "Barbara Liskov", "Ken Thompson", "Radia Perlman"];
-const PUBLISHERS: &[&str] = &["Daily Ledger", "Tech Wire", "Policy Review", "Market Watcher", "Cloud Report"];
-const MONTHS: &[&str] = &["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const NAMES: &[&str] = &[
+    "Ada Lovelace",
+    "Grace Hopper",
+    "Alan Turing",
+    "Barbara Liskov",
+    "Ken Thompson",
+    "Radia Perlman",
+];
+const PUBLISHERS: &[&str] = &[
+    "Daily Ledger",
+    "Tech Wire",
+    "Policy Review",
+    "Market Watcher",
+    "Cloud Report",
+];
+const MONTHS: &[&str] = &[
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
 
 /// A small deterministic random generator (xorshift64*), so runs are comparable.
 struct Rng(u64);
@@ -48,7 +174,10 @@ impl Rng {
 
 fn capitalize(word: &str) -> String {
     let mut chars = word.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// A sentence of 8–20 words; some carry curly quotes or an em dash.
@@ -83,12 +212,25 @@ fn date_of(i: usize) -> (u32, usize, u32) {
 /// One source as a page dump; returns its text and its body paragraphs.
 fn source_text(i: usize, rng: &mut Rng) -> (String, Vec<String>) {
     let (year, month, day) = date_of(i);
-    let title: Vec<String> = (0..7 + rng.below(4)).map(|_| capitalize(rng.pick(WORDS))).collect();
+    let title: Vec<String> = (0..7 + rng.below(4))
+        .map(|_| capitalize(rng.pick(WORDS)))
+        .collect();
     let mut text = String::new();
     let publisher = PUBLISHERS[i % PUBLISHERS.len()];
-    writeln!(text, "Skip to content\n{}\nBusinessTechnologyPoliticsMarkets\n", publisher.split(' ').next().unwrap_or(publisher)).unwrap();
+    writeln!(
+        text,
+        "Skip to content\n{}\nBusinessTechnologyPoliticsMarkets\n",
+        publisher.split(' ').next().unwrap_or(publisher)
+    )
+    .unwrap();
     writeln!(text, "{} number {i}\n", title.join(" ")).unwrap();
-    writeln!(text, "By {}\n· 4 min read\nPublished {} {day}, {year}\n", NAMES[i % NAMES.len()], MONTHS[month]).unwrap();
+    writeln!(
+        text,
+        "By {}\n· 4 min read\nPublished {} {day}, {year}\n",
+        NAMES[i % NAMES.len()],
+        MONTHS[month]
+    )
+    .unwrap();
     let mut paragraphs = Vec::new();
     let mut words = 0;
     while words < 600 {
@@ -98,7 +240,13 @@ fn source_text(i: usize, rng: &mut Rng) -> (String, Vec<String>) {
         writeln!(text, "{paragraph}\n").unwrap();
         paragraphs.push(paragraph);
     }
-    writeln!(text, "Related Articles\n- {} moves again\n- Why {} matters", capitalize(rng.pick(WORDS)), rng.pick(WORDS)).unwrap();
+    writeln!(
+        text,
+        "Related Articles\n- {} moves again\n- Why {} matters",
+        capitalize(rng.pick(WORDS)),
+        rng.pick(WORDS)
+    )
+    .unwrap();
     (text, paragraphs)
 }
 
@@ -110,9 +258,15 @@ fn quote_from(paragraphs: &[String], rng: &mut Rng) -> String {
     let words: Vec<&str> = sentence.split_whitespace().collect();
     let len = 5.min(words.len());
     let start = rng.below(words.len() - len + 1);
-    let quote = words[start..start + len].join(" ").trim_end_matches('.').to_string();
+    let quote = words[start..start + len]
+        .join(" ")
+        .trim_end_matches('.')
+        .to_string();
     if rng.below(2) == 0 {
-        quote.replace(['“', '”'], "\"").replace('’', "'").replace('—', " - ")
+        quote
+            .replace(['“', '”'], "\"")
+            .replace('’', "'")
+            .replace('—', " - ")
     } else {
         quote
     }
@@ -141,17 +295,29 @@ pub fn generate(dir: &Path, n: usize) -> std::io::Result<()> {
     }
     std::fs::write(
         content.join("site.toml"),
-        format!("title = \"Synthetic briefing of {n} sources\"\nbase_url = \"https://example.org/synth/\"\n"),
+        format!(
+            "title = \"Synthetic briefing of {n} sources\"\nbase_url = \"https://example.org/synth/\"\n"
+        ),
     )?;
 
-    let mut briefing = String::from("+++\ntitle = \"A synthetic story\"\nsummary = \"Generated for benchmarks.\"\npublished = 2026-01-01\nupdated = 2026-12-31\n\n[[updates]]\ndate = 2026-12-31\nnote = \"Generated.\"\n+++\n");
+    let mut briefing = String::from(
+        "+++\ntitle = \"A synthetic story\"\nsummary = \"Generated for benchmarks.\"\npublished = 2026-01-01\nupdated = 2026-12-31\n\n[[updates]]\ndate = 2026-12-31\nnote = \"Generated.\"\n+++\n",
+    );
     for (i, paragraphs) in all_paragraphs.iter().enumerate() {
         if i % 50 == 0 {
             writeln!(briefing, "\n## Part {}\n", i / 50 + 1).unwrap();
         }
         let id = format!("s{i:06}");
         let quote = quote_from(paragraphs, &mut rng);
-        writeln!(briefing, "{} {}. {} {}.\n", sentence(&mut rng).trim_end_matches('.'), cite(&id, Some(&quote)), sentence(&mut rng).trim_end_matches('.'), cite(&id, None)).unwrap();
+        writeln!(
+            briefing,
+            "{} {}. {} {}.\n",
+            sentence(&mut rng).trim_end_matches('.'),
+            cite(&id, Some(&quote)),
+            sentence(&mut rng).trim_end_matches('.'),
+            cite(&id, None)
+        )
+        .unwrap();
     }
     std::fs::write(content.join("briefing.md"), briefing)?;
 
@@ -159,13 +325,29 @@ pub fn generate(dir: &Path, n: usize) -> std::io::Result<()> {
     for e in 0..n.div_ceil(10) {
         let i = e * 10;
         let (year, month, day) = date_of(i);
-        writeln!(timeline, "## {year}-{:02}-{day:02} — {}\n\n{} {}.\n", month + 1, capitalize(rng.pick(WORDS)), sentence(&mut rng).trim_end_matches('.'), cite(&format!("s{i:06}"), None)).unwrap();
+        writeln!(
+            timeline,
+            "## {year}-{:02}-{day:02} — {}\n\n{} {}.\n",
+            month + 1,
+            capitalize(rng.pick(WORDS)),
+            sentence(&mut rng).trim_end_matches('.'),
+            cite(&format!("s{i:06}"), None)
+        )
+        .unwrap();
     }
     std::fs::write(content.join("timeline.md"), timeline)?;
 
     let mut faq = String::new();
     for q in 0..10.min(n) {
-        writeln!(faq, "## Why did the {} {}?\n\n{} {}.\n", rng.pick(WORDS), rng.pick(WORDS), sentence(&mut rng).trim_end_matches('.'), cite(&format!("s{:06}", q * n / 10), None)).unwrap();
+        writeln!(
+            faq,
+            "## Why did the {} {}?\n\n{} {}.\n",
+            rng.pick(WORDS),
+            rng.pick(WORDS),
+            sentence(&mut rng).trim_end_matches('.'),
+            cite(&format!("s{:06}", q * n / 10), None)
+        )
+        .unwrap();
     }
     std::fs::write(content.join("faq.md"), faq)
 }
