@@ -66,7 +66,7 @@ pub struct BuildArgs {
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Publish under this URL instead of site.toml's base_url.
-    #[arg(long)]
+    #[arg(long, value_parser = base_url)]
     pub base_url: Option<String>,
     /// Link to index.html explicitly, so the site works opened from disk.
     #[arg(long)]
@@ -94,6 +94,13 @@ pub struct CheckArgs {
     /// Fail (exit 1) on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Check links as published under this URL instead of site.toml's base_url.
+    #[arg(long, value_parser = base_url)]
+    pub base_url: Option<String>,
+}
+
+fn base_url(url: &str) -> Result<String, crate::config::InvalidBaseUrl> {
+    crate::config::parse_base_url(url)
 }
 
 /// Runs a parsed command line and returns the process's exit status.
@@ -198,10 +205,10 @@ fn print_summary(report: &BuildReport, out: &std::path::Path) {
 }
 
 fn check(args: CheckArgs) -> ExitCode {
-    let diagnostics = match crate::build_in_memory(&BuildOptions::new(args.root.root)) {
-        Ok(site) => site.report.warnings,
-        Err(diagnostics) => diagnostics,
-    };
+    let diagnostics = crate::check(&BuildOptions {
+        base_url: args.base_url,
+        ..BuildOptions::new(args.root.root)
+    });
     let (errors, warnings) = count(&diagnostics);
     match args.format {
         Format::Json => {

@@ -68,6 +68,19 @@ pub enum Problem {
     /// A template failed to compile or render.
     #[error("template error: {message}")]
     Template { message: String },
+    /// A link of a page that leads to no file of the site.
+    #[error("link to `{href}` on {page} leads to no page of the site")]
+    BrokenLink { href: String, page: String },
+    /// A link whose `#fragment` names no element of the page it leads to.
+    #[error("link to `{href}` on {page}: the page it leads to has no element with id `{fragment}`")]
+    BrokenFragment {
+        href: String,
+        page: String,
+        fragment: String,
+    },
+    /// `init` was asked to write into a folder that already holds something.
+    #[error("{dir} is not empty; `briefing init` only writes into a new or empty folder")]
+    FolderNotEmpty { dir: String },
 }
 
 impl Problem {
@@ -89,6 +102,9 @@ impl Problem {
             Problem::UnsupportedSource { .. } => "unsupported_source",
             Problem::Ingestion { .. } => "ingestion",
             Problem::Template { .. } => "template",
+            Problem::BrokenLink { .. } => "broken_link",
+            Problem::BrokenFragment { .. } => "broken_fragment",
+            Problem::FolderNotEmpty { .. } => "folder_not_empty",
         }
     }
 
@@ -108,6 +124,9 @@ impl Problem {
                 "start each event heading with an ISO date: `## 2026-04-27 — What happened` (or `2026-04`, `2030`)".to_string()
             }
             Problem::ReservedPage { .. } => "rename the file in content/pages/".to_string(),
+            Problem::BrokenLink { .. } => "write a page of this site as a site path such as `/faq/` or `/sources/#source-ID`: it is made relative, so it works under any base_url".to_string(),
+            Problem::BrokenFragment { .. } => "timeline events, FAQ questions and headings have ids made from their text; see the built page for the exact ids".to_string(),
+            Problem::FolderNotEmpty { .. } => "name a new folder: `briefing init my-briefing`".to_string(),
             Problem::UnclosedFrontMatter => "end the front matter with a line holding only `+++`".to_string(),
             Problem::MalformedCitation { .. } => {
                 "write citations as [@id] or [@id \"exact words\"]; several as [@a; @b]".to_string()

@@ -8,7 +8,7 @@ use crate::date::PartialDate;
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::ingest::{BlockKind, Source};
 use crate::links::{LinkStyle, up_to_root};
-use crate::markdown::fill_citations;
+use crate::markdown::{fill_citations, fill_site_links};
 use crate::parse::{Fragment, Site};
 use crate::resolve::{Resolved, SourceEntry};
 use crate::theme::Theme;
@@ -31,6 +31,7 @@ pub struct Renderer<'a> {
     resolved: &'a Resolved,
     tera: tera::Tera,
     links: LinkStyle,
+    last_updated: std::collections::BTreeMap<String, PartialDate>,
 }
 
 #[derive(Serialize)]
@@ -68,6 +69,14 @@ struct PageView<'a> {
     /// `"index.html"` in a portable build, else empty.
     index_file: &'static str,
     canonical: String,
+    /// Open Graph type: `article` for the briefing, `website` for the other pages.
+    og_type: &'static str,
+    /// When the page's content last changed (see [`crate::history`]).
+    last_updated: Option<DateView>,
+    /// The page's JSON-LD, ready to stand in a `<script>` element.
+    json_ld: Option<String>,
+    /// Asks search engines not to index the page (the 404 page).
+    noindex: bool,
 }
 
 #[derive(Serialize)]
@@ -163,12 +172,29 @@ impl<'a> Renderer<'a> {
             }),
         );
         global.insert("nav", &navigation(site));
+        let assets: std::collections::BTreeMap<String, String> = theme
+            .published_assets()
+            .into_iter()
+            .map(|asset| (asset.name, asset.path))
+            .collect();
+        global.insert("assets", &assets);
+        global.insert("locale", &site.config.language.replace('-', "_"));
         Ok(Renderer {
             site,
             resolved,
             tera,
             links: LinkStyle { portable },
+            last_updated: Default::default(),
         })
+    }
+
+    /// Sets the pages' "last updated" days, by page path.
+    pub fn with_last_updated(
+        mut self,
+        last_updated: std::collections::BTreeMap<String, PartialDate>,
+    ) -> Self {
+        self.last_updated = last_updated;
+        self
     }
 
     /// Renders every page of the site, in parallel. Template errors are collected.
@@ -218,6 +244,14 @@ impl<'a> Renderer<'a> {
                 ""
             },
             canonical: format!("{}{path}", self.site.config.base_url()),
+            og_type: if path.is_empty() {
+                "article"
+            } else {
+                "website"
+            },
+            last_updated: self.last_updated.get(path).map(DateView::from),
+            json_ld: None,
+            noindex: false,
         }
     }
 
@@ -240,7 +274,8 @@ impl<'a> Renderer<'a> {
     /// A fragment's HTML with its citations filled in, for the page at `page`.
     fn fragment_html(&self, fragment: &Fragment, page: &str) -> String {
         let markdown = &fragment.markdown;
-        fill_citations(&markdown.html, |index| {
+        let html = fill_site_links(&markdown.html, |path| self.links.link_to_target(page, path));
+        fill_citations(&html, |index| {
             let key = (fragment.file, markdown.citations[index].span.start);
             let citations = self
                 .resolved
@@ -286,8 +321,11 @@ impl<'a> Renderer<'a> {
             .summary
             .as_deref()
             .unwrap_or(&self.site.config.description);
+        let mut page = self.page_view("", &meta.title, description);
+        let json_ld = crate::metadata::news_article(self.site, self.resolved, &page.canonical);
+        page.json_ld = Some(crate::metadata::script_json(&json_ld));
         let mut context = tera::Context::new();
-        context.insert("page", &self.page_view("", &meta.title, description));
+        context.insert("page", &page);
         context.insert("summary", &meta.summary);
         context.insert("published", &meta.published.as_ref().map(DateView::from));
         context.insert("updated", &meta.updated.as_ref().map(DateView::from));
@@ -324,8 +362,11 @@ impl<'a> Renderer<'a> {
             .description
             .as_deref()
             .unwrap_or(&self.site.config.description);
+        let mut page = self.page_view(path, &timeline.title, description);
+        let json_ld = crate::metadata::timeline(self.site, timeline, &page.canonical);
+        page.json_ld = Some(crate::metadata::script_json(&json_ld));
         let mut context = tera::Context::new();
-        context.insert("page", &self.page_view(path, &timeline.title, description));
+        context.insert("page", &page);
         context.insert("intro", &self.fragment_html(&timeline.intro, path));
         context.insert("events", &events);
         self.render("timeline.html", "timeline/index.html".into(), context)
@@ -351,8 +392,11 @@ impl<'a> Renderer<'a> {
             .description
             .as_deref()
             .unwrap_or(&self.site.config.description);
+        let mut page = self.page_view(path, &faq.title, description);
+        let json_ld = crate::metadata::faq_page(self.site, faq, &page.canonical);
+        page.json_ld = Some(crate::metadata::script_json(&json_ld));
         let mut context = tera::Context::new();
-        context.insert("page", &self.page_view(path, &faq.title, description));
+        context.insert("page", &page);
         context.insert("intro", &self.fragment_html(&faq.intro, path));
         context.insert("questions", &questions);
         self.render("faq.html", "faq/index.html".into(), context)
@@ -451,6 +495,7 @@ impl<'a> Renderer<'a> {
         // The 404 page is served at any depth, so its links must be absolute.
         page.root = self.site.config.base_path();
         page.index_file = "";
+        page.noindex = true;
         context.insert("page", &page);
         self.render("404.html", "404.html".into(), context)
     }
