@@ -29,6 +29,18 @@ pub enum Command {
     /// Work with source articles.
     #[command(subcommand)]
     Source(SourceCommand),
+    /// Create a new briefing that builds, checks and publishes as it stands.
+    Init(InitArgs),
+}
+
+/// Arguments of `briefing init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The new briefing's folder; it must not exist or be empty.
+    pub dir: PathBuf,
+    /// Copy the built-in theme into themes/default/, to customize it.
+    #[arg(long)]
+    pub with_theme: bool,
 }
 
 /// `briefing source ...`.
@@ -109,6 +121,24 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Build(args) => build(args),
         Command::Check(args) => check(args),
         Command::Source(SourceCommand::Inspect(args)) => inspect(args),
+        Command::Init(args) => init(args),
+    }
+}
+
+fn init(args: InitArgs) -> ExitCode {
+    match crate::init::init(&args.dir, args.with_theme) {
+        Ok(files) => {
+            eprintln!(
+                "Created a briefing in {} ({}). Next: `briefing build --root {0}`",
+                args.dir.display(),
+                plural(files.len(), "file")
+            );
+            ExitCode::SUCCESS
+        }
+        Err(diagnostic) => {
+            print_diagnostics(&[diagnostic]);
+            ExitCode::FAILURE
+        }
     }
 }
 

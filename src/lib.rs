@@ -26,6 +26,7 @@ pub mod date;
 pub mod diagnostic;
 pub mod history;
 pub mod ingest;
+pub mod init;
 pub mod links;
 pub mod load;
 pub mod markdown;

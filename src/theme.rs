@@ -22,6 +22,16 @@ const TEMPLATES: &[(&str, &[u8])] = embedded!("templates":
 /// The built-in static files, published under `assets/`.
 const ASSETS: &[(&str, &[u8])] = embedded!("static": "style.css");
 
+/// The built-in theme's files by their path in a theme folder (`templates/base.html`,
+/// `static/style.css`), for copying out to customize.
+pub fn builtin_files() -> impl Iterator<Item = (String, &'static [u8])> {
+    let templates = TEMPLATES
+        .iter()
+        .map(|(n, b)| (format!("templates/{n}"), *b));
+    let assets = ASSETS.iter().map(|(n, b)| (format!("static/{n}"), *b));
+    templates.chain(assets)
+}
+
 /// A static file as published: its name in the theme, its path in the site, its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Asset {
