@@ -100,49 +100,58 @@ pub fn check_links(files: &[OutputFile], base_url: &str, editor: &[EditorLink]) 
     let mut paths: Vec<&&str> = pages.keys().collect();
     paths.sort();
     let mut diagnostics = Vec::new();
+    let mut reported = HashSet::new();
     for path in paths {
-        let page_dir = &path[..path.rfind('/').map_or(0, |i| i + 1)];
         for href in &pages[*path].links {
-            let problem = match site.resolve(page_dir, href) {
-                Target::Outside => continue,
-                Target::Missing => Problem::BrokenLink {
-                    href: href.clone(),
-                    page: path.to_string(),
-                },
-                Target::File(target, Some(fragment))
-                    if pages
-                        .get(target.as_str())
-                        .is_some_and(|p| !p.ids.contains(&fragment)) =>
-                {
-                    Problem::BrokenFragment {
-                        href: href.clone(),
-                        page: path.to_string(),
-                        fragment,
+            let Some(problem) = broken(&site, &pages, path, href) else {
+                continue;
+            };
+            let written = editor.iter().enumerate().find(|(index, link)| {
+                format!("{}index.html", link.page) == **path
+                    && link.href == decode(href)
+                    && !reported.contains(index)
+            });
+            diagnostics.push(match written {
+                Some((index, link)) => {
+                    reported.insert(index);
+                    Diagnostic {
+                        location: Some(Box::new(link.location.clone())),
+                        ..Diagnostic::error(&link.file, problem)
                     }
                 }
-                Target::File(..) => continue,
-            };
-            diagnostics.push(locate(problem, (path, page_dir), href, editor));
+                None => Diagnostic::error(path, problem),
+            });
         }
     }
     diagnostics
 }
 
-/// The diagnostic at the editor's link that made `href` on the page at `path` (in the
-/// folder `page_dir`), or else on the page.
-fn locate(
-    problem: Problem,
-    (path, page_dir): (&str, &str),
+/// What is wrong with `href` on the page at `path`, if anything.
+fn broken(
+    site: &Resolver,
+    pages: &HashMap<&str, PageLinks>,
+    path: &str,
     href: &str,
-    editor: &[EditorLink],
-) -> Diagnostic {
-    let href = decode(href);
-    match editor.iter().find(|l| l.page == page_dir && l.href == href) {
-        Some(link) => Diagnostic {
-            location: Some(Box::new(link.location.clone())),
-            ..Diagnostic::error(&link.file, problem)
-        },
-        None => Diagnostic::error(path, problem),
+) -> Option<Problem> {
+    let page_dir = &path[..path.rfind('/').map_or(0, |i| i + 1)];
+    match site.resolve(page_dir, href) {
+        Target::Outside => None,
+        Target::Missing => Some(Problem::BrokenLink {
+            href: href.to_string(),
+            page: path.to_string(),
+        }),
+        Target::File(target, Some(fragment))
+            if pages
+                .get(target.as_str())
+                .is_some_and(|p| !p.ids.contains(&fragment)) =>
+        {
+            Some(Problem::BrokenFragment {
+                href: href.to_string(),
+                page: path.to_string(),
+                fragment,
+            })
+        }
+        Target::File(..) => None,
     }
 }
 

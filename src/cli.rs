@@ -78,7 +78,7 @@ pub struct BuildArgs {
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Publish under this URL instead of site.toml's base_url.
-    #[arg(long, value_parser = base_url)]
+    #[arg(long, value_parser = crate::config::parse_base_url)]
     pub base_url: Option<String>,
     /// Link to index.html explicitly, so the site works opened from disk.
     #[arg(long)]
@@ -107,12 +107,8 @@ pub struct CheckArgs {
     #[arg(long)]
     pub deny_warnings: bool,
     /// Check links as published under this URL instead of site.toml's base_url.
-    #[arg(long, value_parser = base_url)]
+    #[arg(long, value_parser = crate::config::parse_base_url)]
     pub base_url: Option<String>,
-}
-
-fn base_url(url: &str) -> Result<String, crate::config::InvalidBaseUrl> {
-    crate::config::parse_base_url(url)
 }
 
 /// Runs a parsed command line and returns the process's exit status.

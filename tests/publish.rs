@@ -450,29 +450,26 @@ fn without_content_dates_the_feed_takes_its_date_from_source_date_epoch() {
 fn check_reports_a_broken_link_and_a_broken_fragment_where_the_editor_wrote_them() {
     let site = TestSite::from_repo_content();
     site.edit("content/faq.md", |t| {
-        t + "\nSee [the sources](/sources/), [a lost page](/no-such-page/)\nand [an event](/timeline/#no-such-event).\n"
+        t + "\nSee [the sources](/sources/), [a lost page](/no-such-page/)\nand [an event](/timeline/#no-such-event).\n\nOnce [again](/no-such-page/).\n"
     });
     let run = site.run(&["check", "--format", "json"]);
     assert_eq!(run.status, 1, "{}", run.stderr);
     let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let errors = report["errors"].as_array().unwrap();
-    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert_eq!(errors.len(), 3, "{errors:#?}");
     let faq = site.read("content/faq.md");
     for (kind, needle) in [
         ("broken_link", "[a lost page]"),
         ("broken_fragment", "[an event]"),
+        ("broken_link", "[again]"),
     ] {
+        let (line, column) = line_and_column(&faq, needle);
+        let at = (Some(line as u64), Some(column as u64));
         let error = errors
             .iter()
-            .find(|e| e["kind"] == kind)
-            .unwrap_or_else(|| panic!("no {kind}"));
-        let (line, column) = line_and_column(&faq, needle);
+            .find(|e| e["kind"] == kind && (e["line"].as_u64(), e["column"].as_u64()) == at)
+            .unwrap_or_else(|| panic!("no {kind} at {needle}: {errors:#?}"));
         assert_eq!(error["file"], "content/faq.md");
-        assert_eq!(
-            (error["line"].as_u64(), error["column"].as_u64()),
-            (Some(line as u64), Some(column as u64)),
-            "{kind}"
-        );
         assert!(
             error["message"].as_str().unwrap().contains("no-such"),
             "{error}"
