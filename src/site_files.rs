@@ -163,6 +163,7 @@ fn briefing_json(site: &Site, resolved: &Resolved) -> String {
                 "published": source.meta.published,
                 "updated": source.meta.updated,
                 "kind": source.meta.kind,
+                "undated": source.meta.undated,
                 "notes": source.meta.notes,
                 "appendix_url": format!("{base}sources/#{}", source_anchor(source)),
                 "archive_url": format!("{base}{}", source_page(source)),
@@ -175,6 +176,8 @@ fn briefing_json(site: &Site, resolved: &Resolved) -> String {
         })
         .collect();
     let meta = &site.briefing.meta;
+    let mut updates: Vec<_> = meta.updates.iter().collect();
+    updates.sort_by_key(|u| std::cmp::Reverse(u.date));
     let timeline: Vec<_> = site
         .timeline
         .iter()
@@ -183,6 +186,7 @@ fn briefing_json(site: &Site, resolved: &Resolved) -> String {
             json!({
                 "date": event.date,
                 "title": event.title,
+                "text": event.body.markdown.text,
                 "url": format!("{base}timeline/#{}", event.anchor),
             })
         })
@@ -194,6 +198,7 @@ fn briefing_json(site: &Site, resolved: &Resolved) -> String {
         .map(|q| {
             json!({
                 "question": q.question,
+                "answer": q.answer.markdown.text,
                 "url": format!("{base}faq/#{}", q.anchor),
             })
         })
@@ -204,7 +209,7 @@ fn briefing_json(site: &Site, resolved: &Resolved) -> String {
         "published": meta.published,
         "updated": meta.updated,
         "url": base,
-        "updates": meta.updates,
+        "updates": updates,
         "sources": sources,
         "timeline": timeline,
         "faq": faq,

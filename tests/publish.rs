@@ -696,3 +696,83 @@ fn two_checkouts_of_one_commit_build_byte_identical_sites_dated_by_git() {
         "briefing.md's updated date"
     );
 }
+
+#[test]
+fn briefing_json_has_the_documented_shape_and_every_url_in_it_resolves() {
+    let site = TestSite::from_repo_content();
+    site.build_ok(&[]);
+    let files = site.files("public");
+    let data: serde_json::Value = serde_json::from_slice(&files["briefing.json"]).unwrap();
+    let keys = |value: &serde_json::Value| -> Vec<String> {
+        let mut keys: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        keys
+    };
+    assert_eq!(
+        keys(&data),
+        [
+            "faq",
+            "published",
+            "sources",
+            "summary",
+            "timeline",
+            "title",
+            "updated",
+            "updates",
+            "url"
+        ]
+    );
+    let source_keys = [
+        "appendix_url",
+        "archive_url",
+        "author",
+        "citations",
+        "id",
+        "kind",
+        "notes",
+        "number",
+        "published",
+        "publisher",
+        "quotes",
+        "title",
+        "undated",
+        "updated",
+        "url",
+    ];
+    let sources = data["sources"].as_array().unwrap();
+    assert_eq!(sources.len(), 4);
+    for (index, source) in sources.iter().enumerate() {
+        assert_eq!(keys(source), source_keys);
+        assert_eq!(source["number"], index + 1);
+    }
+    for event in data["timeline"].as_array().unwrap() {
+        assert!(event["text"].as_str().is_some_and(|t| !t.contains("[@")));
+    }
+    for entry in data["faq"].as_array().unwrap() {
+        assert!(entry["answer"].as_str().is_some_and(|a| a.len() > 20));
+    }
+    // Every URL in the data leads to a file and element of the site.
+    let base = Url::parse("https://briefing.github.io/briefing/").unwrap();
+    let mut urls = Vec::new();
+    collect_urls(&data, &mut urls);
+    assert!(urls.len() > 150, "{}", urls.len());
+    for url in urls.iter().filter(|u| u.starts_with(base.as_str())) {
+        let url = Url::parse(url).unwrap();
+        let file = served_file(&url, &base).unwrap();
+        assert!(files.contains_key(&file), "{url}");
+        if let Some(fragment) = url.fragment() {
+            let page = html(&files, &file);
+            let ids = select(&page, &format!("[id='{fragment}']"));
+            assert_eq!(ids.len(), 1, "{url}");
+        }
+    }
+}
+
+fn collect_urls(value: &serde_json::Value, urls: &mut Vec<String>) {
+    match value {
+        serde_json::Value::String(s) if s.starts_with("https://") => urls.push(s.clone()),
+        serde_json::Value::Array(items) => items.iter().for_each(|v| collect_urls(v, urls)),
+        serde_json::Value::Object(map) => map.values().for_each(|v| collect_urls(v, urls)),
+        _ => {}
+    }
+}
