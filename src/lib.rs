@@ -15,7 +15,8 @@
 //! The build is one pipeline, each stage a module: [`load`] reads the files, [`parse`]
 //! reads them into a model (with [`ingest`] for sources and [`markdown`] for editor
 //! text), [`resolve`] numbers the citations and checks the quotes, [`render`] makes the
-//! pages, and [`write`] swaps the new site into place.
+//! pages, and [`write`] swaps the new site into place. [`check`](mod@check) follows every link of
+//! a site built in memory; [`init`] starts a new briefing.
 #![deny(missing_docs)]
 
 pub mod check;
