@@ -29,6 +29,18 @@ pub enum Command {
     /// Work with source articles.
     #[command(subcommand)]
     Source(SourceCommand),
+    /// Create a new briefing that builds, checks and publishes as it stands.
+    Init(InitArgs),
+}
+
+/// Arguments of `briefing init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The new briefing's folder; it must not exist or be empty.
+    pub dir: PathBuf,
+    /// Copy the built-in theme into themes/default/, to customize it.
+    #[arg(long)]
+    pub with_theme: bool,
 }
 
 /// `briefing source ...`.
@@ -66,7 +78,7 @@ pub struct BuildArgs {
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Publish under this URL instead of site.toml's base_url.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::config::parse_base_url)]
     pub base_url: Option<String>,
     /// Link to index.html explicitly, so the site works opened from disk.
     #[arg(long)]
@@ -94,6 +106,9 @@ pub struct CheckArgs {
     /// Fail (exit 1) on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Check links as published under this URL instead of site.toml's base_url.
+    #[arg(long, value_parser = crate::config::parse_base_url)]
+    pub base_url: Option<String>,
 }
 
 /// Runs a parsed command line and returns the process's exit status.
@@ -102,6 +117,24 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Build(args) => build(args),
         Command::Check(args) => check(args),
         Command::Source(SourceCommand::Inspect(args)) => inspect(args),
+        Command::Init(args) => init(args),
+    }
+}
+
+fn init(args: InitArgs) -> ExitCode {
+    match crate::init::init(&args.dir, args.with_theme) {
+        Ok(files) => {
+            eprintln!(
+                "Created a briefing in {} ({}). Next: `briefing build --root {0}`",
+                args.dir.display(),
+                plural(files.len(), "file")
+            );
+            ExitCode::SUCCESS
+        }
+        Err(diagnostic) => {
+            print_diagnostics(&[diagnostic]);
+            ExitCode::FAILURE
+        }
     }
 }
 
@@ -213,10 +246,10 @@ fn print_summary(report: &BuildReport, out: &std::path::Path) {
 }
 
 fn check(args: CheckArgs) -> ExitCode {
-    let diagnostics = match crate::build_in_memory(&BuildOptions::new(args.root.root)) {
-        Ok(site) => site.report.warnings,
-        Err(diagnostics) => diagnostics,
-    };
+    let diagnostics = crate::check(&BuildOptions {
+        base_url: args.base_url,
+        ..BuildOptions::new(args.root.root)
+    });
     let (errors, warnings, notes) = count(&diagnostics);
     match args.format {
         Format::Json => {

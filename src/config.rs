@@ -17,6 +17,28 @@ pub enum SourceText {
     None,
 }
 
+/// A `base_url` (in site.toml or from `--base-url`) that is not an absolute http(s) URL.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "base_url must be an absolute http(s) URL, like https://owner.github.io/repo/ (found `{0}`)"
+)]
+pub struct InvalidBaseUrl(pub String);
+
+/// Checks a base URL: absolute http(s), with a host, without a query or fragment (the
+/// site's paths are appended to it). Returns it as given.
+pub fn parse_base_url(url: &str) -> Result<String, InvalidBaseUrl> {
+    let invalid = || InvalidBaseUrl(url.to_string());
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(invalid)?;
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() || url.contains(['?', '#']) || url.contains(char::is_whitespace) {
+        return Err(invalid());
+    }
+    Ok(url.to_string())
+}
+
 /// The settings in `content/site.toml`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -34,6 +56,9 @@ pub struct SiteConfig {
     /// The theme: `default` is built in; another name is read from `themes/<name>/`.
     #[serde(default = "default_theme")]
     pub theme: String,
+    /// Who publishes the briefing, named in search-engine metadata; the title by default.
+    #[serde(default)]
+    pub publisher: Option<String>,
     /// A custom domain for GitHub Pages, written to `CNAME`.
     #[serde(default)]
     pub cname: Option<String>,
@@ -64,17 +89,16 @@ impl SiteConfig {
     /// Parses site.toml and checks `base_url`.
     pub fn parse(path: &Path, text: &str) -> Result<SiteConfig, Diagnostic> {
         let mut config: SiteConfig = crate::toml_file::parse(path, text, 0..text.len())?;
-        let url = config.base_url.get_ref();
-        if !(url.starts_with("https://") || url.starts_with("http://")) {
-            return Err(Diagnostic::error(
+        let url = parse_base_url(config.base_url.get_ref()).map_err(|error| {
+            Diagnostic::error(
                 path,
                 Problem::Toml {
-                    message: format!("base_url must be an absolute http(s) URL, like https://owner.github.io/repo/ (found `{url}`)"),
+                    message: error.to_string(),
                 },
             )
-            .at(text, config.base_url.span()));
-        }
-        config.set_base_url(url.clone());
+            .at(text, config.base_url.span())
+        })?;
+        config.set_base_url(url);
         Ok(config)
     }
 
@@ -120,6 +144,20 @@ mod tests {
         assert_eq!(config.base_path(), "/repo/");
         let config = parse("title = \"T\"\nbase_url = \"https://example.org\"").unwrap();
         assert_eq!(config.base_path(), "/");
+    }
+
+    #[test]
+    fn a_base_url_needs_a_scheme_and_a_host_and_no_query() {
+        assert!(parse_base_url("https://example.org").is_ok());
+        for bad in [
+            "/repo/",
+            "https:///repo/",
+            "ftp://x.org/",
+            "https://x.org/?a",
+            "https://x.org/#f",
+        ] {
+            assert!(parse_base_url(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

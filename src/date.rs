@@ -80,6 +80,11 @@ impl PartialDate {
         }
     }
 
+    /// 0 for a year, 1 for a month, 2 for a day: more is more precise.
+    pub fn precision_rank(&self) -> u8 {
+        u8::from(self.month.is_some()) + u8::from(self.day.is_some())
+    }
+
     /// The date as a reader sees it: "27 April 2026", "April 2026" or "2030".
     pub fn human(&self) -> String {
         match (self.month, self.day) {

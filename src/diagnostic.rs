@@ -95,6 +95,19 @@ pub enum Problem {
     /// A template failed to compile or render.
     #[error("template error: {message}")]
     Template { message: String },
+    /// A link of a page that leads to no file of the site.
+    #[error("link to `{href}` on {page} leads to no page of the site")]
+    BrokenLink { href: String, page: String },
+    /// A link whose `#fragment` names no element of the page it leads to.
+    #[error("link to `{href}` on {page}: the page it leads to has no element with id `{fragment}`")]
+    BrokenFragment {
+        href: String,
+        page: String,
+        fragment: String,
+    },
+    /// `init` was asked to write into a folder that already holds something.
+    #[error("{dir} is not empty; `briefing init` only writes into a new or empty folder")]
+    FolderNotEmpty { dir: String },
 }
 
 impl Problem {
@@ -119,6 +132,9 @@ impl Problem {
             Problem::UncoveredDate { .. } => "uncovered_date",
             Problem::SingleSource { .. } => "single_source",
             Problem::Template { .. } => "template",
+            Problem::BrokenLink { .. } => "broken_link",
+            Problem::BrokenFragment { .. } => "broken_fragment",
+            Problem::FolderNotEmpty { .. } => "folder_not_empty",
         }
     }
 
@@ -141,6 +157,9 @@ impl Problem {
             Problem::SourceConflict { .. } => "check the sources; if they really differ, declare it in briefing.md's [[disagreements]] with each source's words".to_string(),
             Problem::UncoveredDate { .. } => "add a timeline event for it if it matters to the story".to_string(),
             Problem::SingleSource { .. } => "cite a second source for this section, or lower `corroboration` in briefing.md".to_string(),
+            Problem::BrokenLink { .. } => "write a page of this site as a site path such as `/faq/` or `/sources/#source-ID`: it is made relative, so it works under any base_url".to_string(),
+            Problem::BrokenFragment { .. } => "timeline events, FAQ questions and headings have ids made from their text; see the built page for the exact ids".to_string(),
+            Problem::FolderNotEmpty { .. } => "name a new folder: `briefing init my-briefing`".to_string(),
             Problem::UnclosedFrontMatter => "end the front matter with a line holding only `+++`".to_string(),
             Problem::MalformedCitation { .. } => {
                 "write citations as [@id] or [@id \"exact words\"]; several as [@a; @b]".to_string()

@@ -15,19 +15,24 @@
 //! The build is one pipeline, each stage a module: [`load`] reads the files, [`parse`]
 //! reads them into a model (with [`ingest`] for sources and [`markdown`] for editor
 //! text), [`resolve`] numbers the citations and checks the quotes, [`render`] makes the
-//! pages, and [`write`] swaps the new site into place.
+//! pages, and [`write`] swaps the new site into place. [`check`](mod@check) follows every link of
+//! a site built in memory; [`init`] starts a new briefing.
 #![deny(missing_docs)]
 
+pub mod check;
 pub mod citation;
 pub mod cli;
 pub mod config;
 pub mod date;
 pub mod diagnostic;
 pub mod disclosure;
+pub mod history;
 pub mod ingest;
+pub mod init;
 pub mod links;
 pub mod load;
 pub mod markdown;
+pub mod metadata;
 pub mod parse;
 pub mod provenance;
 pub mod quote;
@@ -80,6 +85,10 @@ pub struct BuiltSite {
     pub files: Vec<OutputFile>,
     /// Figures about the build.
     pub report: BuildReport,
+    /// The URL the site is built for, ending in `/`.
+    pub base_url: String,
+    /// The links the editor wrote, for finding the ones that are broken.
+    pub editor_links: Vec<check::EditorLink>,
 }
 
 /// Figures about a successful build, and its warnings.
@@ -123,14 +132,14 @@ pub fn build_in_memory(options: &BuildOptions) -> Result<BuiltSite, Vec<Diagnost
     }
     let provenance = provenance::analyze(&site, &resolved, &mut diagnostics);
     let theme = theme::Theme::load(&options.root, &site.config.theme).map_err(|d| vec![d])?;
-    let renderer = render::Renderer::new(
-        &site,
-        &resolved,
-        &provenance,
-        &theme,
-        options.portable || site.config.portable,
-    )
-    .map_err(|d| vec![d])?;
+    let links = links::LinkStyle {
+        portable: options.portable || site.config.portable,
+    };
+    let last_updated =
+        history::last_updated(&site, history::History::from_git(&options.root).as_ref());
+    let renderer = render::Renderer::new(&site, &resolved, &provenance, &theme, links.portable)
+        .map_err(|d| vec![d])?
+        .with_last_updated(last_updated.clone());
     let mut files = renderer.render_pages()?;
     let pages = files.len();
     files.extend(site_files::site_files(
@@ -138,13 +147,21 @@ pub fn build_in_memory(options: &BuildOptions) -> Result<BuiltSite, Vec<Diagnost
         &resolved,
         &provenance,
         &files,
+        &last_updated,
     ));
-    files.extend(theme.assets.iter().map(|(name, bytes)| OutputFile {
-        path: format!("assets/{name}"),
-        bytes: bytes.clone(),
-    }));
+    files.extend(
+        theme
+            .published_assets()
+            .into_iter()
+            .map(|asset| OutputFile {
+                path: asset.path,
+                bytes: asset.bytes,
+            }),
+    );
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(BuiltSite {
+        base_url: site.config.base_url().to_string(),
+        editor_links: check::editor_links(&site, links),
         files,
         report: BuildReport {
             pages,
@@ -155,6 +172,22 @@ pub fn build_in_memory(options: &BuildOptions) -> Result<BuiltSite, Vec<Diagnost
             elapsed: started.elapsed(),
         },
     })
+}
+
+/// Everything [`build`] validates, without writing anything, and a check of every
+/// internal link and fragment of the rendered pages. Returns every diagnostic: errors,
+/// then warnings.
+pub fn check(options: &BuildOptions) -> Vec<Diagnostic> {
+    let mut diagnostics = match build_in_memory(options) {
+        Ok(site) => {
+            let mut found = check::check_links(&site.files, &site.base_url, &site.editor_links);
+            found.extend(site.report.warnings);
+            found
+        }
+        Err(diagnostics) => diagnostics,
+    };
+    diagnostics.sort_by_key(|d| std::cmp::Reverse(d.severity));
+    diagnostics
 }
 
 /// Builds the site and writes it to the output directory. On any error the previous

@@ -27,6 +27,19 @@ impl LinkStyle {
         }
     }
 
+    /// [`LinkStyle::link`] to a site path that may end in `?query` or `#fragment`, as an
+    /// editor writes one (`sources/#source-a`).
+    pub fn link_to_target(&self, from: &str, target: &str) -> String {
+        let end = target.find(['?', '#']).unwrap_or(target.len());
+        let (path, rest) = target.split_at(end);
+        let link = self.link(from, path);
+        if rest.starts_with('#') && path.is_empty() && from.is_empty() {
+            rest.to_string()
+        } else {
+            link + rest
+        }
+    }
+
     /// [`LinkStyle::link`] with a `#fragment`; a link within the same page is just the fragment.
     pub fn link_to_anchor(&self, from: &str, to: &str, anchor: &str) -> String {
         if from == to {
@@ -68,6 +81,20 @@ mod tests {
             PORTABLE.link("faq/", "assets/style.css"),
             "../assets/style.css"
         );
+    }
+
+    #[test]
+    fn targets_keep_their_query_and_fragment_after_the_path() {
+        assert_eq!(
+            SERVED.link_to_target("faq/", "sources/#s1"),
+            "../sources/#s1"
+        );
+        assert_eq!(
+            PORTABLE.link_to_target("faq/", "sources/#s1"),
+            "../sources/index.html#s1"
+        );
+        assert_eq!(SERVED.link_to_target("", "#updates"), "#updates");
+        assert_eq!(SERVED.link_to_target("faq/", "#updates"), "../#updates");
     }
 
     #[test]

@@ -4,6 +4,10 @@
 //! placeholder, and the text is rendered by pulldown-cmark. The numbers and links are
 //! filled in at render time by [`fill_citations`], once [`crate::resolve`] has numbered
 //! every source.
+//!
+//! Links the editor writes as site paths (`[appendix](/sources/)`) are held the same
+//! way and made relative to the page they end up on by [`fill_site_links`], so they
+//! work under any base path (`/repo/`) and from disk.
 
 use crate::citation::{CitationGroup, CitationSyntaxError, parse_citations};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -12,6 +16,10 @@ use std::ops::Range;
 
 const PLACEHOLDER_OPEN: char = '\u{e000}';
 const PLACEHOLDER_CLOSE: char = '\u{e001}';
+/// Stands for the site's root in a link destination. pulldown-cmark percent-encodes it
+/// in `href`/`src`, where [`fill_site_links`] finds it as [`SITE_ROOT_ENCODED`].
+const SITE_ROOT: char = '\u{e002}';
+const SITE_ROOT_ENCODED: &str = "%EE%80%82";
 
 /// A rendered fragment of editor markdown.
 #[derive(Debug, Clone, Default)]
@@ -22,6 +30,27 @@ pub struct Markdown {
     pub citations: Vec<CitationGroup>,
     /// The headings, with the ids given to them.
     pub headings: Vec<Heading>,
+    /// The links and images, in order.
+    pub links: Vec<Link>,
+    /// The visible text, without markup or citations (for search-engine metadata).
+    pub text: String,
+}
+
+/// A link or image in editor markdown, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// The destination as written, e.g. `/sources/#source-a` or `https://…`.
+    pub dest: String,
+    /// Byte range of the whole link (`[text](dest)`) in the file.
+    pub span: Range<usize>,
+}
+
+impl Link {
+    /// The site path a destination written as one (`/sources/`) stands for
+    /// (`sources/`); `None` for relative links, fragments and other sites (`//host/`).
+    pub fn site_path(dest: &str) -> Option<&str> {
+        dest.strip_prefix('/').filter(|rest| !rest.starts_with('/'))
+    }
 }
 
 /// A heading of a rendered fragment.
@@ -75,6 +104,8 @@ pub fn render(text: &str, range: Range<usize>) -> (Markdown, Vec<CitationSyntaxE
         .collect();
 
     let mut substituted = String::with_capacity(fragment.len());
+    // (offset in `substituted`, offset in `fragment`) after each placeholder.
+    let mut offsets = vec![(0, 0)];
     let mut copied = 0;
     for (index, group) in groups.iter().enumerate() {
         substituted.push_str(&fragment[copied..group.span.start]);
@@ -82,10 +113,28 @@ pub fn render(text: &str, range: Range<usize>) -> (Markdown, Vec<CitationSyntaxE
         substituted.push_str(&index.to_string());
         substituted.push(PLACEHOLDER_CLOSE);
         copied = group.span.end;
+        offsets.push((substituted.len(), copied));
     }
     substituted.push_str(&fragment[copied..]);
+    let in_file = |offset: usize| {
+        let (from, to) = offsets
+            .iter()
+            .rev()
+            .find(|(from, _)| *from <= offset)
+            .copied()
+            .unwrap_or((0, 0));
+        range.start + to + (offset - from)
+    };
 
-    let (html, headings) = to_html(&substituted);
+    let rendered = to_html(&substituted);
+    let links = rendered
+        .links
+        .into_iter()
+        .map(|(dest, span)| Link {
+            dest,
+            span: in_file(span.start)..in_file(span.end),
+        })
+        .collect();
     let citations = groups
         .into_iter()
         .map(|group| CitationGroup {
@@ -102,9 +151,11 @@ pub fn render(text: &str, range: Range<usize>) -> (Markdown, Vec<CitationSyntaxE
         .collect();
     (
         Markdown {
-            html,
+            html: rendered.html,
             citations,
-            headings,
+            headings: rendered.headings,
+            links,
+            text: rendered.text,
         },
         errors,
     )
@@ -128,9 +179,29 @@ fn code_ranges(text: &str) -> Vec<Range<usize>> {
         .collect()
 }
 
-/// Renders markdown, giving every heading without an explicit id a unique slug id.
-fn to_html(text: &str) -> (String, Vec<Heading>) {
-    let mut events: Vec<Event> = Parser::new_ext(text, options()).collect();
+/// What [`to_html`] makes of a text.
+struct Rendered {
+    html: String,
+    headings: Vec<Heading>,
+    /// Destinations and byte ranges of links and images.
+    links: Vec<(String, Range<usize>)>,
+    text: String,
+}
+
+/// Renders markdown, giving every heading without an explicit id a unique slug id and
+/// holding site-path links as placeholders.
+fn to_html(text: &str) -> Rendered {
+    let (mut events, spans): (Vec<Event>, Vec<Range<usize>>) =
+        Parser::new_ext(text, options()).into_offset_iter().unzip();
+    let mut links = Vec::new();
+    for (event, span) in events.iter_mut().zip(spans) {
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event {
+            links.push((dest_url.to_string(), span));
+            if let Some(path) = Link::site_path(dest_url) {
+                *dest_url = CowStr::from(format!("{SITE_ROOT}{path}"));
+            }
+        }
+    }
     let mut headings = Vec::new();
     let mut taken = HashSet::new();
     let mut index = 0;
@@ -157,9 +228,50 @@ fn to_html(text: &str) -> (String, Vec<Heading>) {
         }
         index += 1;
     }
+    let plain = visible_text(&events);
     let mut html = String::with_capacity(text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    (html, headings)
+    Rendered {
+        html,
+        headings,
+        links,
+        text: plain,
+    }
+}
+
+fn is_inline(end: &TagEnd) -> bool {
+    matches!(
+        end,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Link
+            | TagEnd::Image
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+    )
+}
+
+/// The text a reader sees, blocks separated by a space, whitespace collapsed.
+fn visible_text(events: &[Event]) -> String {
+    let mut text = String::new();
+    for event in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::End(end) if !is_inline(end) => text.push(' '),
+            _ => {}
+        }
+    }
+    // A citation stands after a space ("claim [@a]."): drop both.
+    let text = text.replace(
+        &format!(" {PLACEHOLDER_OPEN}"),
+        &PLACEHOLDER_OPEN.to_string(),
+    );
+    strip_placeholders(&text)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {
@@ -205,6 +317,23 @@ pub fn fill_citations(html: &str, mut cite: impl FnMut(usize) -> String) -> Stri
             out.push_str(&cite(index));
         }
         rest = &after[(close + PLACEHOLDER_CLOSE.len_utf8()).min(after.len())..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Replaces each site-path link placeholder in the `href` or `src` attributes of `html`
+/// by `link(path)`, where `path` is the site path the editor wrote (without the leading
+/// `/`, percent-encoded as in the HTML), e.g. `sources/#source-a`.
+pub fn fill_site_links(html: &str, mut link: impl FnMut(&str) -> String) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(SITE_ROOT_ENCODED) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + SITE_ROOT_ENCODED.len()..];
+        let end = after.find('"').unwrap_or(after.len());
+        out.push_str(&link(&after[..end]));
+        rest = &after[end..];
     }
     out.push_str(rest);
     out
@@ -331,6 +460,36 @@ mod tests {
         );
         assert!(text[sections[0].body.clone()].contains("## not a heading"));
         assert_eq!(&text[sections[1].body.clone()], "Body two");
+    }
+
+    #[test]
+    fn link_spans_are_offsets_in_the_whole_file_after_citations() {
+        let text = "+++\n+++\nSee [@a \"long quoted words\"] and [the appendix](/sources/#x).\n";
+        let start = text.find("See").unwrap();
+        let (markdown, _) = render(text, start..text.len());
+        assert_eq!(markdown.links.len(), 1);
+        let link = &markdown.links[0];
+        assert_eq!(link.dest, "/sources/#x");
+        assert_eq!(&text[link.span.clone()], "[the appendix](/sources/#x)");
+    }
+
+    #[test]
+    fn site_path_links_become_relative_to_their_page() {
+        let text = "[a](/sources/#x) [b](https://example.org/) [c](../faq/) ![i](/assets/i.png)";
+        let (markdown, _) = render(text, 0..text.len());
+        let html = fill_site_links(&markdown.html, |path| format!("../{path}"));
+        assert!(html.contains(r#"href="../sources/#x""#), "{html}");
+        assert!(html.contains(r#"href="https://example.org/""#), "{html}");
+        assert!(html.contains(r#"href="../faq/""#), "{html}");
+        assert!(html.contains(r#"src="../assets/i.png""#), "{html}");
+        assert_eq!(Link::site_path("//cdn.example/x"), None);
+    }
+
+    #[test]
+    fn the_visible_text_has_no_markup_or_citations() {
+        let text = "A *claim* [@a].\n\n- one\n- `two`\n";
+        let (markdown, _) = render(text, 0..text.len());
+        assert_eq!(markdown.text, "A claim. one two");
     }
 
     #[test]

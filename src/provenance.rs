@@ -209,24 +209,44 @@ fn cited_sources(fragment: &Fragment, resolved: &Resolved) -> BTreeSet<usize> {
         .collect()
 }
 
-/// The dates `source` states in sentences sharing a key word with `title`.
-fn dates_for(
+/// The date `source` gives for an event titled with the stems `title`, on date `on`:
+/// of the dates it states in the sentences sharing the most key words with the title,
+/// the most precise one that can be the event's date, else the first.
+fn date_for(
     source: &Source,
     index: usize,
     title: &HashSet<String>,
+    on: &PartialDate,
     ignored: &HashSet<String>,
-) -> Vec<SourceDate> {
-    source
+) -> Option<SourceDate> {
+    let candidates: Vec<(usize, &crate::ingest::StatedDate)> = source
         .dates
         .iter()
-        .filter(|stated| !stems(&stated.text, ignored).is_disjoint(title))
-        .map(|stated| SourceDate {
-            source: index,
-            id: source.id.clone(),
-            date: stated.date,
-            sentence: stated.text.clone(),
+        .map(|stated| {
+            (
+                stems(&stated.text, ignored).intersection(title).count(),
+                stated,
+            )
         })
-        .collect()
+        .filter(|(shared, _)| *shared > 0)
+        .collect();
+    let most = candidates.iter().map(|(shared, _)| *shared).max()?;
+    let best: Vec<&crate::ingest::StatedDate> = candidates
+        .iter()
+        .filter(|(shared, _)| *shared == most)
+        .map(|(_, s)| *s)
+        .collect();
+    let chosen = best
+        .iter()
+        .filter(|stated| compatible(&stated.date, on))
+        .max_by_key(|stated| stated.date.precision_rank())
+        .or(best.first())?;
+    Some(SourceDate {
+        source: index,
+        id: source.id.clone(),
+        date: chosen.date,
+        sentence: chosen.text.clone(),
+    })
 }
 
 fn event_conflict(
@@ -237,17 +257,14 @@ fn event_conflict(
     declared: &HashMap<String, Vec<PartialDate>>,
 ) -> Option<DateConflict> {
     let title = stems(&event.title, ignored);
-    let mut stated: Vec<SourceDate> = cited_sources(&event.body, resolved)
+    let stated: Vec<SourceDate> = cited_sources(&event.body, resolved)
         .into_iter()
-        .flat_map(|s| dates_for(&site.sources[s], s, &title, ignored))
+        .filter_map(|s| date_for(&site.sources[s], s, &title, &event.date, ignored))
         .collect();
-    keep_most_precise(&mut stated);
     let disagrees_with_event = stated.iter().any(|d| !compatible(&d.date, &event.date));
-    let disagree_together = stated.iter().any(|a| {
-        stated
-            .iter()
-            .any(|b| a.source != b.source && !compatible(&a.date, &b.date))
-    });
+    let disagree_together = stated
+        .iter()
+        .any(|a| stated.iter().any(|b| !compatible(&a.date, &b.date)));
     if !(disagrees_with_event || disagree_together) {
         return None;
     }
@@ -265,19 +282,6 @@ fn event_conflict(
         stated,
         acknowledged,
     })
-}
-
-/// One entry per source and date, and none for a coarse date ("late April") when the
-/// same source also gives a day within it.
-fn keep_most_precise(stated: &mut Vec<SourceDate>) {
-    let all = stated.clone();
-    let mut seen = HashSet::new();
-    stated.retain(|d| {
-        let finer_exists = all
-            .iter()
-            .any(|o| o.source == d.source && o.date != d.date && d.date.contains(&o.date));
-        !finer_exists && seen.insert((d.source, d.date))
-    });
 }
 
 /// For each source, the dates its words state in the declared disagreements.

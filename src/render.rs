@@ -9,7 +9,7 @@ use crate::diagnostic::{Diagnostic, Problem};
 use crate::disclosure::{Disclosure, disclosures};
 use crate::ingest::{BlockKind, Source};
 use crate::links::{LinkStyle, up_to_root};
-use crate::markdown::fill_citations;
+use crate::markdown::{fill_citations, fill_site_links};
 use crate::parse::{Fragment, Site};
 use crate::provenance::Provenance;
 use crate::resolve::{Resolved, ResolvedCitation, SourceEntry};
@@ -34,6 +34,7 @@ pub struct Renderer<'a> {
     provenance: &'a Provenance,
     tera: tera::Tera,
     links: LinkStyle,
+    last_updated: std::collections::BTreeMap<String, PartialDate>,
 }
 
 #[derive(Serialize)]
@@ -71,6 +72,14 @@ struct PageView<'a> {
     /// `"index.html"` in a portable build, else empty.
     index_file: &'static str,
     canonical: String,
+    /// Open Graph type: `article` for the briefing, `website` for the other pages.
+    og_type: &'static str,
+    /// When the page's content last changed (see [`crate::history`]).
+    last_updated: Option<DateView>,
+    /// The page's JSON-LD, ready to stand in a `<script>` element.
+    json_ld: Option<String>,
+    /// Asks search engines not to index the page (the 404 page).
+    noindex: bool,
 }
 
 #[derive(Serialize)]
@@ -231,13 +240,30 @@ impl<'a> Renderer<'a> {
             }),
         );
         global.insert("nav", &navigation(site));
+        let assets: std::collections::BTreeMap<String, String> = theme
+            .published_assets()
+            .into_iter()
+            .map(|asset| (asset.name, asset.path))
+            .collect();
+        global.insert("assets", &assets);
+        global.insert("locale", &site.config.language.replace('-', "_"));
         Ok(Renderer {
             site,
             resolved,
             provenance,
             tera,
             links: LinkStyle { portable },
+            last_updated: Default::default(),
         })
+    }
+
+    /// Sets the pages' "last updated" days, by page path.
+    pub fn with_last_updated(
+        mut self,
+        last_updated: std::collections::BTreeMap<String, PartialDate>,
+    ) -> Self {
+        self.last_updated = last_updated;
+        self
     }
 
     /// Renders every page of the site, in parallel. Template errors are collected.
@@ -287,6 +313,14 @@ impl<'a> Renderer<'a> {
                 ""
             },
             canonical: format!("{}{path}", self.site.config.base_url()),
+            og_type: if path.is_empty() {
+                "article"
+            } else {
+                "website"
+            },
+            last_updated: self.last_updated.get(path).map(DateView::from),
+            json_ld: None,
+            noindex: false,
         }
     }
 
@@ -308,9 +342,10 @@ impl<'a> Renderer<'a> {
 
     /// A fragment's HTML with its citations filled in, for the page at `page`.
     fn fragment_html(&self, fragment: &Fragment, page: &str) -> String {
-        fill_citations(&fragment.markdown.html, |index| {
-            self.group_html(fragment, index, page)
-        })
+        let html = fill_site_links(&fragment.markdown.html, |path| {
+            self.links.link_to_target(page, path)
+        });
+        fill_citations(&html, |index| self.group_html(fragment, index, page))
     }
 
     /// The HTML of citation group `index` of `fragment`, for the page at `page`.
@@ -410,8 +445,11 @@ impl<'a> Renderer<'a> {
             .summary
             .as_deref()
             .unwrap_or(&self.site.config.description);
+        let mut page = self.page_view("", &meta.title, description);
+        let json_ld = crate::metadata::news_article(self.site, self.resolved, &page.canonical);
+        page.json_ld = Some(crate::metadata::script_json(&json_ld));
         let mut context = tera::Context::new();
-        context.insert("page", &self.page_view("", &meta.title, description));
+        context.insert("page", &page);
         context.insert("summary", &meta.summary);
         context.insert("published", &meta.published.as_ref().map(DateView::from));
         context.insert("updated", &meta.updated.as_ref().map(DateView::from));
@@ -504,8 +542,11 @@ impl<'a> Renderer<'a> {
             .description
             .as_deref()
             .unwrap_or(&self.site.config.description);
+        let mut page = self.page_view(path, &timeline.title, description);
+        let json_ld = crate::metadata::timeline(self.site, timeline, &page.canonical);
+        page.json_ld = Some(crate::metadata::script_json(&json_ld));
         let mut context = tera::Context::new();
-        context.insert("page", &self.page_view(path, &timeline.title, description));
+        context.insert("page", &page);
         context.insert("intro", &self.fragment_html(&timeline.intro, path));
         context.insert("events", &events);
         self.render("timeline.html", "timeline/index.html".into(), context)
@@ -531,8 +572,11 @@ impl<'a> Renderer<'a> {
             .description
             .as_deref()
             .unwrap_or(&self.site.config.description);
+        let mut page = self.page_view(path, &faq.title, description);
+        let json_ld = crate::metadata::faq_page(self.site, faq, &page.canonical);
+        page.json_ld = Some(crate::metadata::script_json(&json_ld));
         let mut context = tera::Context::new();
-        context.insert("page", &self.page_view(path, &faq.title, description));
+        context.insert("page", &page);
         context.insert("intro", &self.fragment_html(&faq.intro, path));
         context.insert("questions", &questions);
         self.render("faq.html", "faq/index.html".into(), context)
@@ -657,6 +701,7 @@ impl<'a> Renderer<'a> {
         // The 404 page is served at any depth, so its links must be absolute.
         page.root = self.site.config.base_path();
         page.index_file = "";
+        page.noindex = true;
         context.insert("page", &page);
         self.render("404.html", "404.html".into(), context)
     }

@@ -1,19 +1,23 @@
 //! The files beside the pages that hosts, feed readers and crawlers look for:
 //! `sitemap.xml`, `feed.xml`, `robots.txt`, `.nojekyll`, `CNAME` and `briefing.json`.
 
+use crate::date::PartialDate;
 use crate::parse::Site;
 use crate::provenance::Provenance;
 use crate::render::{OutputFile, source_anchor, source_page, source_title};
 use crate::resolve::Resolved;
 use pulldown_cmark_escape::escape_html;
 use serde_json::json;
+use std::collections::BTreeMap;
 
-/// The non-page files of the site; `pages` are the rendered pages, for the sitemap.
+/// The non-page files of the site; `pages` are the rendered pages and `last_updated`
+/// their days by page path, for the sitemap.
 pub fn site_files(
     site: &Site,
     resolved: &Resolved,
     provenance: &Provenance,
     pages: &[OutputFile],
+    last_updated: &BTreeMap<String, PartialDate>,
 ) -> Vec<OutputFile> {
     let mut files = vec![
         file(
@@ -24,7 +28,7 @@ pub fn site_files(
             ),
         ),
         file(".nojekyll", String::new()),
-        file("sitemap.xml", sitemap(site, pages)),
+        file("sitemap.xml", sitemap(site, pages, last_updated)),
         file("feed.xml", feed(site)),
         file("briefing.json", briefing_json(site, resolved, provenance)),
     ];
@@ -47,13 +51,17 @@ fn xml_escape(text: &str) -> String {
     out
 }
 
-fn sitemap(site: &Site, pages: &[OutputFile]) -> String {
+/// A sitemap (sitemaps.org protocol 0.9): every page, with the day it last changed.
+fn sitemap(
+    site: &Site,
+    pages: &[OutputFile],
+    last_updated: &BTreeMap<String, PartialDate>,
+) -> String {
     let mut paths: Vec<&str> = pages
         .iter()
         .filter_map(|page| page.path.strip_suffix("index.html"))
         .collect();
     paths.sort();
-    let lastmod = site.briefing.meta.updated.or(site.briefing.meta.published);
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
@@ -62,7 +70,7 @@ fn sitemap(site: &Site, pages: &[OutputFile]) -> String {
             "  <url><loc>{}</loc>",
             xml_escape(&format!("{}{path}", site.config.base_url()))
         ));
-        if let Some(date) = lastmod.filter(|d| d.day.is_some()) {
+        if let Some(date) = last_updated.get(path).filter(|d| d.day.is_some()) {
             xml.push_str(&format!("<lastmod>{date}</lastmod>"));
         }
         xml.push_str("</url>\n");
@@ -89,7 +97,8 @@ fn feed(site: &Site) -> String {
         .first()
         .map(|u| u.date)
         .or(meta.updated)
-        .or(meta.published);
+        .or(meta.published)
+        .or_else(crate::history::source_date_epoch);
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n",
     );
@@ -156,6 +165,7 @@ fn briefing_json(site: &Site, resolved: &Resolved, provenance: &Provenance) -> S
                 "published": source.meta.published,
                 "updated": source.meta.updated,
                 "kind": source.meta.kind,
+                "undated": source.meta.undated,
                 "notes": source.meta.notes,
                 "disclosures": crate::disclosure::disclosures(&source.meta.notes),
                 "appendix_url": format!("{base}sources/#{}", source_anchor(source)),
@@ -169,6 +179,8 @@ fn briefing_json(site: &Site, resolved: &Resolved, provenance: &Provenance) -> S
         })
         .collect();
     let meta = &site.briefing.meta;
+    let mut updates: Vec<_> = meta.updates.iter().collect();
+    updates.sort_by_key(|u| std::cmp::Reverse(u.date));
     let timeline: Vec<_> = site
         .timeline
         .iter()
@@ -177,6 +189,7 @@ fn briefing_json(site: &Site, resolved: &Resolved, provenance: &Provenance) -> S
             json!({
                 "date": event.date,
                 "title": event.title,
+                "text": event.body.markdown.text,
                 "url": format!("{base}timeline/#{}", event.anchor),
                 "sources_differ": provenance.event_conflicts.get(&index),
             })
@@ -189,6 +202,7 @@ fn briefing_json(site: &Site, resolved: &Resolved, provenance: &Provenance) -> S
         .map(|q| {
             json!({
                 "question": q.question,
+                "answer": q.answer.markdown.text,
                 "url": format!("{base}faq/#{}", q.anchor),
             })
         })
@@ -199,7 +213,7 @@ fn briefing_json(site: &Site, resolved: &Resolved, provenance: &Provenance) -> S
         "published": meta.published,
         "updated": meta.updated,
         "url": base,
-        "updates": meta.updates,
+        "updates": updates,
         "sources": sources,
         "timeline": timeline,
         "faq": faq,

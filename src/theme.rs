@@ -15,12 +15,49 @@ macro_rules! embedded {
 
 /// The built-in templates, by name.
 const TEMPLATES: &[(&str, &[u8])] = embedded!("templates":
-    "base.html", "source_entry.html", "briefing.html", "timeline.html", "faq.html",
+    "meta.html", "base.html", "source_entry.html", "briefing.html", "timeline.html", "faq.html",
     "sources.html", "source.html", "page.html", "404.html",
 );
 
 /// The built-in static files, published under `assets/`.
 const ASSETS: &[(&str, &[u8])] = embedded!("static": "style.css", "briefing.js");
+
+/// The built-in theme's files by their path in a theme folder (`templates/base.html`,
+/// `static/style.css`), for copying out to customize.
+pub fn builtin_files() -> impl Iterator<Item = (String, &'static [u8])> {
+    let templates = TEMPLATES
+        .iter()
+        .map(|(n, b)| (format!("templates/{n}"), *b));
+    let assets = ASSETS.iter().map(|(n, b)| (format!("static/{n}"), *b));
+    templates.chain(assets)
+}
+
+/// A static file as published: its name in the theme, its path in the site, its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asset {
+    /// The file's name under the theme's `static/`, e.g. `style.css`.
+    pub name: String,
+    /// Its path in the built site, e.g. `assets/style.3f2a9c0d1b7e4a65.css`.
+    pub path: String,
+    /// Its contents.
+    pub bytes: Vec<u8>,
+}
+
+/// The published path of a static file. Stylesheets and scripts carry a hash of their
+/// contents in their name, so a browser or CDN never serves a stale copy after a deploy;
+/// other files (images, fonts) keep their names, so the CSS that refers to them works.
+pub fn asset_path(name: &str, bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let fingerprinted = name
+        .rsplit_once('.')
+        .filter(|(_, ext)| matches!(*ext, "css" | "js"));
+    let Some((stem, extension)) = fingerprinted else {
+        return format!("assets/{name}");
+    };
+    let digest = Sha256::digest(bytes);
+    let hash: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    format!("assets/{stem}.{hash}.{extension}")
+}
 
 /// A theme's templates and static files, ready to use.
 #[derive(Debug, Clone)]
@@ -105,5 +142,37 @@ impl Theme {
         }
         assets.sort();
         Ok(Theme { templates, assets })
+    }
+
+    /// The static files as they are published, by name.
+    pub fn published_assets(&self) -> Vec<Asset> {
+        self.assets
+            .iter()
+            .map(|(name, bytes)| Asset {
+                name: name.clone(),
+                path: asset_path(name, bytes),
+                bytes: bytes.clone(),
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stylesheets_and_scripts_are_named_by_their_content() {
+        let one = asset_path("style.css", b"body { color: red }");
+        let two = asset_path("style.css", b"body { color: blue }");
+        assert!(
+            one.starts_with("assets/style.") && one.ends_with(".css"),
+            "{one}"
+        );
+        assert_eq!(one.len(), "assets/style.0123456789abcdef.css".len());
+        assert_ne!(one, two);
+        assert_eq!(one, asset_path("style.css", b"body { color: red }"));
+        assert!(asset_path("js/reload.js", b"x").starts_with("assets/js/reload."));
+        assert_eq!(asset_path("logo.svg", b"<svg/>"), "assets/logo.svg");
     }
 }

@@ -104,6 +104,10 @@ pub struct SourceMeta {
     /// Disclosures and remarks a reader should see beside the source.
     #[serde(default)]
     pub notes: Vec<String>,
+    /// The editor's word that the article states no date at all, so its missing date
+    /// is known and not worth a warning (set in the sidecar: `undated = true`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub undated: bool,
 }
 
 impl SourceMeta {
@@ -120,6 +124,7 @@ impl SourceMeta {
             updated: sidecar.updated.or(self.updated),
             kind: sidecar.kind.or(self.kind),
             notes,
+            undated: sidecar.undated || self.undated,
         }
     }
 }
@@ -274,21 +279,72 @@ pub fn ingest(
 
 fn warn_about_missing_metadata(path: &Path, meta: &SourceMeta, diagnostics: &mut Vec<Diagnostic>) {
     let sidecar = path.with_extension("toml");
-    let mut warn = |what: &str, key: &str| {
-        diagnostics.push(Diagnostic::warning(
-            path,
-            Problem::Ingestion {
-                message: format!(
-                    "no {what} found in the text; set `{key}` in {} if it is known",
-                    sidecar.display()
-                ),
-            },
-        ))
+    let mut warn = |file: &Path, message: String| {
+        diagnostics.push(Diagnostic::warning(file, Problem::Ingestion { message }))
     };
     if meta.title.is_none() {
-        warn("title", "title");
+        warn(
+            path,
+            format!(
+                "no title found in the text; set `title` in {} if it is known",
+                sidecar.display()
+            ),
+        );
     }
-    if meta.published.is_none() && meta.updated.is_none() {
-        warn("publication date", "published");
+    let dated = meta.published.is_some() || meta.updated.is_some();
+    if !dated && !meta.undated {
+        warn(
+            path,
+            format!(
+                "no publication date found in the text; set `published` in {} if it is known, or `undated = true` if the article states none",
+                sidecar.display()
+            ),
+        );
+    }
+    if dated && meta.undated {
+        warn(
+            &sidecar,
+            "`undated = true`, but the article has a date; keep one of the two".to_string(),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn warnings(meta: SourceMeta) -> Vec<String> {
+        let mut diagnostics = Vec::new();
+        warn_about_missing_metadata(Path::new("content/sources/a.txt"), &meta, &mut diagnostics);
+        diagnostics.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn an_article_without_a_date_is_worth_a_warning_unless_declared_undated() {
+        let titled = SourceMeta {
+            title: Some("T".into()),
+            ..SourceMeta::default()
+        };
+        let missing = warnings(titled.clone());
+        assert_eq!(missing.len(), 1);
+        assert!(missing[0].contains("undated = true"), "{missing:?}");
+        let undated = SourceMeta {
+            undated: true,
+            ..titled.clone()
+        };
+        assert!(warnings(undated).is_empty());
+    }
+
+    #[test]
+    fn an_undated_article_with_a_date_is_a_contradiction_in_the_sidecar() {
+        let both = SourceMeta {
+            title: Some("T".into()),
+            published: "2026-04-28".parse().ok(),
+            undated: true,
+            ..SourceMeta::default()
+        };
+        let found = warnings(both);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].starts_with("content/sources/a.toml"), "{found:?}");
     }
 }

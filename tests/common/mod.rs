@@ -32,7 +32,19 @@ impl From<Output> for Run {
     }
 }
 
-fn copy_tree(from: &Path, to: &Path) {
+/// The `briefing` binary, to be given arguments, a folder or an environment.
+pub fn briefing() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_briefing"));
+    command.env_remove("SOURCE_DATE_EPOCH");
+    command
+}
+
+/// Runs a command to its end.
+pub fn run(command: &mut Command) -> Run {
+    command.output().unwrap().into()
+}
+
+pub fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
         let target = to.join(entry.path().strip_prefix(from).unwrap());
@@ -87,13 +99,7 @@ impl TestSite {
 
     /// Runs `briefing ARGS --root ROOT`.
     pub fn run(&self, args: &[&str]) -> Run {
-        Command::new(env!("CARGO_BIN_EXE_briefing"))
-            .args(args)
-            .arg("--root")
-            .arg(self.root())
-            .output()
-            .unwrap()
-            .into()
+        run(briefing().args(args).arg("--root").arg(self.root()))
     }
 
     /// Builds into `ROOT/public`, asserting success.
