@@ -43,6 +43,10 @@ pub struct SiteConfig {
     /// How much of each source's text its archived page may show.
     #[serde(default)]
     pub source_text: SourceText,
+    /// How the sources write numeric dates (`08.05.2026`): `dmy` or `mdy`. Without
+    /// it, such a date is a warning unless only one reading is a real date.
+    #[serde(default)]
+    pub date_order: Option<crate::ingest::DateOrder>,
 }
 
 fn default_language() -> String {
