@@ -4,7 +4,7 @@
 //! metadata, pairs FAQ questions with their answers, and finds every stated date.
 
 use super::dates::{Found, find_dates, sentence_around};
-use super::lines::{FAQ_HEADING, Line, Meta, classify, self_named_publisher, words};
+use super::lines::{FAQ_HEADING, Line, Meta, classify, self_named_publisher, strip_bullet, words};
 use super::{Block, BlockKind, DateOrder, Extracted, FaqEntry, Finding, StatedDate};
 use crate::diagnostic::Problem;
 use std::ops::Range;
@@ -109,6 +109,14 @@ impl Body {
                 self.extracted.meta.notes.push(note);
                 self.remove(text);
             }
+            Line::Paywall => {
+                let note =
+                    "Only the opening of the article is available: the rest is behind a paywall.";
+                if !self.extracted.meta.notes.iter().any(|n| n == note) {
+                    self.extracted.meta.notes.push(note.to_string());
+                }
+                self.remove(text);
+            }
             Line::Meta(meta) => self.meta(meta, &piece),
             _ if text == self.previous => self.remove(text),
             _ => self.content(&piece),
@@ -176,6 +184,10 @@ impl Body {
     }
 
     fn block(&mut self, kind: BlockKind, text: &str, origin: Option<Range<usize>>) {
+        let text = match kind {
+            BlockKind::ListItem => strip_bullet(text),
+            _ => text,
+        };
         self.extracted.blocks.push(Block {
             kind,
             text: text.to_string(),

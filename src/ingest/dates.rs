@@ -46,7 +46,36 @@ pub enum Found {
     Relative,
 }
 
-const MONTH: &str = r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?";
+/// English month names as written in running text (capitalized), and the German,
+/// French and Spanish ones (as those languages write them).
+const MONTH: &str = r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?|(?i:januar|februar|märz|mai|juni|juli|oktober|dezember|janvier|février|fevrier|mars|avril|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre))\.?";
+
+/// Month names of other languages, in the order of the year, for [`month_number`].
+const FOREIGN_MONTHS: [&[&str]; 12] = [
+    &["januar", "janvier", "enero"],
+    &["februar", "février", "fevrier", "febrero"],
+    &["märz", "mars", "marzo"],
+    &["avril", "abril"],
+    &["mai", "mayo"],
+    &["juni", "juin", "junio"],
+    &["juli", "juillet", "julio"],
+    &["août", "aout", "agosto"],
+    &["septembre", "septiembre", "setiembre"],
+    &["oktober", "octobre", "octubre"],
+    &["novembre", "noviembre"],
+    &["dezember", "décembre", "decembre", "diciembre"],
+];
+
+/// The number of a month named in English, German, French or Spanish.
+fn month_number(name: &str) -> Option<u8> {
+    month_from_name(name).or_else(|| {
+        let lower = name.trim_end_matches('.').to_lowercase();
+        FOREIGN_MONTHS
+            .iter()
+            .position(|names| names.contains(&lower.as_str()))
+            .map(|i| i as u8 + 1)
+    })
+}
 
 type DateReader = fn(&regex::Captures, Option<DateOrder>) -> Option<Found>;
 
@@ -75,18 +104,18 @@ static PATTERNS: LazyLock<Vec<(Regex, DateReader)>> = LazyLock::new(|| {
         ),
         (
             Regex::new(&format!(r"\b{MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b")).unwrap(),
-            |c, _| day(number(c, 3), month_from_name(&c[1]), number(c, 2)),
+            |c, _| day(number(c, 3), month_number(&c[1]), number(c, 2)),
         ),
         (
-            Regex::new(&format!(r"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH},?\s+(\d{{4}})\b")).unwrap(),
-            |c, _| day(number(c, 3), month_from_name(&c[2]), number(c, 1)),
+            Regex::new(&format!(r"\b(\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?:of\s+|de\s+)?{MONTH},?\s+(?:de\s+)?(\d{{4}})\b")).unwrap(),
+            |c, _| day(number(c, 3), month_number(&c[2]), number(c, 1)),
         ),
         (
-            Regex::new(&format!(r"\b{MONTH},?\s+(\d{{4}})\b")).unwrap(),
-            |c, _| PartialDate::ym(number(c, 2)?, month_from_name(&c[1])?).map(Found::Date),
+            Regex::new(&format!(r"\b{MONTH},?\s+(?:de\s+)?(\d{{4}})\b")).unwrap(),
+            |c, _| PartialDate::ym(number(c, 2)?, month_number(&c[1])?).map(Found::Date),
         ),
         (
-            Regex::new(r"\b(?:[Ii]n|[Tt]hrough|[Uu]ntil|[Bb]y|[Ss]ince|[Ff]rom|[Bb]efore|[Aa]fter|[Dd]uring|[Tt]o)\s+((?:19|20)\d{2})\b").unwrap(),
+            Regex::new(r"\b(?:[Ii]n|[Tt]hrough|[Uu]ntil|[Bb]y|[Ss]ince|[Ff]rom|[Bb]efore|[Aa]fter|[Dd]uring|[Tt]o|(?:end|half|start|beginning|middle|rest|spring|summer|autumn|fall|winter|quarter) of|[Ee]n|[Dd]epuis|[Aa]vant|[Aa]près|jusqu'en|(?:fin|début) de|[Bb]is|[Ss]eit|[Dd]esde|[Hh]asta)\s+((?:1[6-9]|20)\d{2})\b").unwrap(),
             |c, _| Some(Found::Date(PartialDate::year(number(c, 1)?))),
         ),
         (
@@ -211,6 +240,13 @@ mod tests {
         assert_eq!(dates("at 2026-05-08T23:30:00-05:00"), ["2026-05-08"]);
         assert_eq!(dates("on 2026/05/08"), ["2026-05-08"]);
         assert_eq!(dates("the late April 2026 restructuring"), ["2026-04"]);
+        assert_eq!(dates("by the end of 2027, in 1897"), ["2027", "1897"]);
+        assert_eq!(dates("zum 1. Juli 2026"), ["2026-07-01"]);
+        assert_eq!(
+            dates("Publié le 7 mai 2026, en 2025"),
+            ["2026-05-07", "2025"]
+        );
+        assert_eq!(dates("el 7 de mayo de 2026"), ["2026-05-07"]);
         assert_eq!(
             dates("a capped share of 20% through 2030 and a licence until 2032"),
             ["2030", "2032"]

@@ -12,7 +12,7 @@
 use super::body::{Body, Piece};
 use super::dates::machine_date;
 use super::fields::{fill, meta_of};
-use super::lines::self_named_publisher;
+use super::lines::{ends_sentence, self_named_publisher};
 use super::{BlockKind, DateOrder, Extracted, FaqEntry, Finding, SourceMeta};
 use crate::diagnostic::Problem;
 use ego_tree::NodeRef;
@@ -131,10 +131,15 @@ pub fn extract(text: &str, order: Option<DateOrder>) -> Extracted {
     if let Some(name) = publisher {
         body.publisher(&name);
     }
-    for (piece, is_h1) in pieces {
-        let is_title = is_h1 && same_text(body.extracted.meta.title.as_deref(), &piece.text);
-        if !is_title {
-            body.push(piece);
+    let title_at = pieces
+        .iter()
+        .position(|(p, h1)| *h1 && same_text(body.extracted.meta.title.as_deref(), &p.text));
+    for (i, (piece, _)) in pieces.into_iter().enumerate() {
+        match title_at {
+            Some(t) if i == t => {}
+            // Above the headline: section labels and breadcrumbs, unless a sentence.
+            Some(t) if i < t && !ends_sentence(&piece.text) => body.remove(&piece.text),
+            _ => body.push(piece),
         }
     }
     let mut extracted = body.finish();

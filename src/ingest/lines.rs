@@ -20,10 +20,15 @@ static BOILERPLATE: LazyLock<RegexSet> = LazyLock::new(|| {
         r"(?i)^(©|\(c\)\s|copyright\b|all rights reserved|privacy policy|terms (of|&) (use|service)|cookie|contact us|about us)",
         r"(?i)^(related|see also|also read|read also|more on this)\s*:",
         r"(?i)^(sign up|subscribe) (for|to) ",
-        r"(?i)^(this (article|story|content) is (for|available to) (subscribers|members)|subscribe to (continue|read|unlock)|already a subscriber\??|to continue reading)",
+        r"(?i)^(live|live updates|key events|latest updates|breaking( news)?)\W*$",
         r"^(English|中文|Español|Deutsch|Français|Italiano|日本語|한국어|Português|Русский|العربية)(\s*[|/·]\s*\S+)*$",
     ])
     .unwrap()
+});
+
+/// A paywall's prompt: the article's text stops here.
+static PAYWALL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(this (article|story|content) is (only )?(for|available to) (subscribers|members)|subscribe to (continue|keep) reading|subscribe to (read|unlock)|already a subscriber\??|to continue reading|continue reading with a subscription)").unwrap()
 });
 
 /// Lines that start a list of links to other articles; the list items after them go too.
@@ -95,6 +100,8 @@ pub(super) enum Line<'a> {
     RelatedListStart,
     /// How the article was made ("partially drafted by editorial AI").
     Disclosure,
+    /// A paywall's prompt ("Subscribe to continue reading").
+    Paywall,
     /// A byline or dateline.
     Meta(Meta<'a>),
     /// A bulleted or numbered line of a text dump, without its bullet.
@@ -111,11 +118,18 @@ pub(super) fn classify(line: &str, order: Option<DateOrder>) -> Line<'_> {
     if RELATED.is_match(line) {
         return Line::RelatedListStart;
     }
-    if BOILERPLATE.is_match(line) || is_menu(line) {
+    if PAYWALL.is_match(line) {
+        return Line::Paywall;
+    }
+    if BOILERPLATE.is_match(line) {
         return Line::Boilerplate;
     }
+    // Before menus: "Priya Raman · 4 min read · May 8th, 2026" is short parts too.
     if let Some(meta) = meta_line(line, order) {
         return Line::Meta(meta);
+    }
+    if is_menu(line) {
+        return Line::Boilerplate;
     }
     if let Some(captures) = LIST_ITEM.captures(line) {
         return Line::ListItem(captures.get(1).map_or("", |m| m.as_str()));
@@ -215,10 +229,20 @@ fn byline(segment: &str) -> Option<&str> {
     (!parts.is_empty() && parts.iter().all(|p| is_name(p))).then_some(names)
 }
 
-/// A navigation bar dumped as one line runs its links together: "Tech FrontlineBiotech
-/// & HealthPolicy". Brand names like "OpenAI" or "YouTube" join words too, so it takes
-/// two joins of whole words and none of the little words that sentences and headlines have.
+/// A navigation bar dumped as one line: links run together ("Tech FrontlineBiotech &
+/// HealthPolicy") or set apart by bars ("Home | World | Business").
 pub(super) fn is_menu(line: &str) -> bool {
+    let links: Vec<&str> = line.split(['|', '·', '•']).map(str::trim).collect();
+    let short_links = links.len() >= 3
+        && links
+            .iter()
+            .all(|l| (1..=3).contains(&words(l)) && !ends_sentence(l));
+    short_links || is_run_together(line)
+}
+
+/// Brand names like "OpenAI" or "YouTube" join words too, so it takes two joins of
+/// whole words and none of the little words that sentences and headlines have.
+fn is_run_together(line: &str) -> bool {
     let chars: Vec<char> = line.chars().collect();
     let joins = chars
         .windows(3)
@@ -231,6 +255,14 @@ pub(super) fn is_menu(line: &str) -> bool {
         )
     });
     joins >= 2 && !has_function_word && !ends_sentence(line)
+}
+
+/// A list item's text without its bullet or number.
+pub(super) fn strip_bullet(line: &str) -> &str {
+    LIST_ITEM
+        .captures(line)
+        .and_then(|c| c.get(1))
+        .map_or(line, |m| m.as_str())
 }
 
 /// The number of words in `line`.
@@ -269,7 +301,7 @@ pub(super) fn is_title_case(line: &str) -> bool {
 /// A name as bylines print it: one to four capitalized words, no digits.
 pub(super) fn is_name(line: &str) -> bool {
     let particles = [
-        "de", "van", "von", "der", "da", "di", "la", "le", "bin", "al",
+        "de", "du", "des", "del", "van", "von", "der", "da", "di", "la", "le", "bin", "al", "y",
     ];
     (1..=4).contains(&words(line))
         && line

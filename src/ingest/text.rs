@@ -9,14 +9,28 @@
 use super::body::{Body, Piece};
 use super::lines::{Line, classify, ends_sentence, is_name, is_paragraph, is_title_case, words};
 use super::{BlockKind, DateOrder, Extracted};
+use regex::Regex;
 use std::ops::Range;
+use std::sync::LazyLock;
 
 fn is_title_like(line: &str) -> bool {
     (3..=25).contains(&words(line)) && !ends_sentence(line) && is_title_case(line)
 }
 
+/// A bare time ("23:40 BST"), as a live blog puts above each update: a paragraph of
+/// the page, neither a heading nor a caption.
+fn is_time(line: &str) -> bool {
+    static TIME: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\d{1,2}[:.]\d{2}(\s*([ap]\.?m\.?|[a-z]{2,4}))?$").unwrap()
+    });
+    TIME.is_match(line)
+}
+
+/// A subheading: short and not a sentence.
 fn is_heading(line: &str) -> bool {
-    !ends_sentence(line) && words(line) <= 14 && (is_title_case(line) || words(line) <= 4)
+    !ends_sentence(line)
+        && !is_time(line)
+        && (words(line) <= 8 || (words(line) <= 14 && is_title_case(line)))
 }
 
 /// A long fragment that is not a sentence: an image's alt text or caption.
@@ -61,11 +75,7 @@ pub fn extract(text: &str, order: Option<DateOrder>) -> Extracted {
     for line in rest {
         let piece = |kind| Piece::new(kind, line.text, Some(line.origin.clone()));
         match classify(line.text, order) {
-            Line::ListItem(item) => body.push(Piece::new(
-                BlockKind::ListItem,
-                item,
-                Some(line.origin.clone()),
-            )),
+            Line::ListItem(_) => body.push(piece(BlockKind::ListItem)),
             Line::Content if is_heading(line.text) => body.push(piece(BlockKind::Heading)),
             Line::Content if is_caption(line.text) => body.remove(line.text),
             _ => body.push(piece(BlockKind::Paragraph)),
@@ -80,19 +90,25 @@ fn read_header(header: &[DumpLine], order: Option<DateOrder>, body: &mut Body) {
     let content: Vec<usize> = (0..header.len())
         .filter(|&i| classify(header[i].text, order) == Line::Content)
         .collect();
-    let longest_title_like = content
-        .iter()
-        .filter(|&&i| is_title_like(header[i].text))
-        .max_by_key(|&&i| (header[i].text.len(), std::cmp::Reverse(i)));
-    // Headlines in languages that do not capitalize every word: the first line of a
+    // A name on the first line is the site's ("The Northern Courier"), not the headline,
+    // unless nothing else can be.
+    let site_name = content.first().filter(|&&i| is_name(header[i].text));
+    let longest = |keep: &dyn Fn(&str) -> bool| {
+        content
+            .iter()
+            .filter(|&i| Some(i) != site_name && keep(header[*i].text))
+            .max_by_key(|&&i| (header[i].text.len(), std::cmp::Reverse(i)))
+            .copied()
+    };
+    // Headlines in languages that do not capitalize every word: the longest line of a
     // few words that is not a sentence.
-    let title_at = longest_title_like
+    let title_at = longest(&is_title_like)
+        .or_else(|| longest(&|line| words(line) >= 3 && !ends_sentence(line)))
         .or_else(|| {
-            content
-                .iter()
-                .find(|&&i| words(header[i].text) >= 3 && !ends_sentence(header[i].text))
-        })
-        .copied();
+            site_name
+                .copied()
+                .filter(|&i| is_title_like(header[i].text))
+        });
     if let Some(i) = title_at {
         body.extracted.meta.title = Some(header[i].text.to_string());
     }
@@ -104,14 +120,11 @@ fn read_header(header: &[DumpLine], order: Option<DateOrder>, body: &mut Body) {
         let before_title = title_at.is_none_or(|t| i < t);
         match classify(text, order) {
             _ if Some(i) == title_at => {}
-            Line::ListItem(item) => body.push(Piece::new(
-                BlockKind::ListItem,
-                item,
-                Some(line.origin.clone()),
-            )),
+            Line::ListItem(_) => body.push(piece(BlockKind::ListItem)),
             _ if !is_content => body.push(piece(BlockKind::Paragraph)),
             _ if before_title => {
-                if content.first() == Some(&i) && words(text) == 1 && is_name(text) {
+                // The site's name tops the page: "Vela", "The Northern Courier".
+                if content.first() == Some(&i) && is_name(text) {
                     body.publisher(text);
                 }
                 body.remove(text);
@@ -122,7 +135,7 @@ fn read_header(header: &[DumpLine], order: Option<DateOrder>, body: &mut Body) {
                 body.remove(text);
             }
             _ if is_heading(text) => body.push(piece(BlockKind::Heading)),
-            _ if ends_sentence(text) => body.push(piece(BlockKind::Paragraph)),
+            _ if ends_sentence(text) || is_time(text) => body.push(piece(BlockKind::Paragraph)),
             _ => body.remove(text),
         }
         previous = text;
@@ -145,8 +158,8 @@ mod tests {
         assert_eq!(extracted.meta.author.as_deref(), Some("Jane Doe"));
         assert_eq!(
             extracted.meta.publisher.as_deref(),
-            None,
-            "two words is a label, not a site name"
+            Some("Daily Wire"),
+            "the name atop the page is the site's"
         );
         assert_eq!(
             extracted.meta.updated.map(|d| d.to_string()).as_deref(),
@@ -174,7 +187,7 @@ mod tests {
             "Skip to content",
             "BusinessTech NewsPolitics",
             "· 3 min read",
-            "Another story",
+            "- Another story",
             "Related Articles",
         ] {
             assert!(
