@@ -4,7 +4,9 @@
 //! metadata, pairs FAQ questions with their answers, and finds every stated date.
 
 use super::dates::{Found, find_dates, sentence_around};
-use super::lines::{FAQ_HEADING, Line, Meta, classify, self_named_publisher, strip_bullet, words};
+use super::lines::{
+    FAQ_HEADING, Line, Meta, classify, is_author_bio, self_named_publisher, strip_bullet, words,
+};
 use super::{Block, BlockKind, DateOrder, Extracted, FaqEntry, Finding, StatedDate};
 use crate::diagnostic::Problem;
 use std::ops::Range;
@@ -119,6 +121,15 @@ impl Body {
             }
             Line::Meta(meta) => self.meta(meta, &piece),
             _ if text == self.previous => self.remove(text),
+            _ if self
+                .extracted
+                .meta
+                .author
+                .as_deref()
+                .is_some_and(|author| is_author_bio(text, author)) =>
+            {
+                self.remove(text)
+            }
             _ => self.content(&piece),
         }
         self.previous = text.to_string();

@@ -12,7 +12,7 @@
 use super::body::{Body, Piece};
 use super::dates::machine_date;
 use super::fields::{fill, meta_of};
-use super::lines::{ends_sentence, self_named_publisher};
+use super::lines::{ends_sentence, is_name, self_named_publisher};
 use super::{BlockKind, DateOrder, Extracted, FaqEntry, Finding, SourceMeta};
 use crate::diagnostic::Problem;
 use ego_tree::NodeRef;
@@ -75,7 +75,7 @@ const BLOCKS: &[&str] = &[
 
 /// Class names and ids that mark page furniture (after Readability's list).
 static UNLIKELY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:^|[-_ ])(ads?|advert\w*|banner|breadcrumbs?|comments?|community|cookies?|consent|disqus|footer|gdpr|masthead|menu|modal|nav|navbar|newsletter|pagination|pager|popup|promo|related|recirc\w*|replies|rss|share|sharing|shoutbox|sidebar|skyscraper|social|sponsor\w*|subscribe|signup|tags|toolbar|widget|more-stories|read-more|outbrain|taboola)(?:[-_ ]|$)").unwrap()
+    Regex::new(r"(?i)(?:^|[-_ ])(ads?|advert\w*|banner|breadcrumbs?|comments?|community|cookies?|consent|disqus|footer|gdpr|masthead|menu|modal|nav|navbar|newsletter|pagination|pager|popup|promo|related|recirc\w*|replies|rss|share|sharing|shoutbox|sidebar|skyscraper|social|sponsor\w*|subscribe|signup|tags|toolbar|widget|more-stories|read-more|outbrain|taboola|bio|author-bio|author-info|about-the-author|entry-meta|post-meta)(?:[-_ ]|$)").unwrap()
 });
 
 static ARTICLE_TYPES: &[&str] = &[
@@ -103,6 +103,7 @@ pub fn extract(text: &str, order: Option<DateOrder>) -> Extracted {
     fill(&mut meta, meta_tags(&document));
     let root = main_content(&document);
     fill(&mut meta, time_elements(root));
+    fill(&mut meta, byline_elements(&document));
     let pieces = walk_blocks(root, &mut body);
     let h1 = pieces
         .iter()
@@ -312,9 +313,12 @@ fn time_elements(root: ElementRef) -> SourceMeta {
         };
         let context = text_before(*time).to_lowercase();
         let itemprop = time.attr("itemprop").unwrap_or("");
+        let class = time.attr("class").unwrap_or("").to_lowercase();
+        let published = itemprop == "datePublished" || class.contains("published");
         let updated = itemprop == "dateModified"
-            || (itemprop != "datePublished"
-                && (context.contains("updated") || context.contains("modified")));
+            || class.contains("updated")
+            || class.contains("modified")
+            || (!published && (context.contains("updated") || context.contains("modified")));
         let slot = if updated {
             &mut meta.updated
         } else {
@@ -323,6 +327,26 @@ fn time_elements(root: ElementRef) -> SourceMeta {
         slot.get_or_insert(date);
     }
     meta
+}
+
+/// The author as the page marks it up: `rel=author`, `itemprop=author`, an hCard's
+/// name, a `.byline` (less its "By").
+fn byline_elements(document: &Html) -> SourceMeta {
+    let css = r#"[rel="author"], [itemprop="author"], .author.vcard .fn, .vcard .fn, .byline .author, .author-name"#;
+    let author = document
+        .select(&selector(css))
+        .map(|e| collapse(&e.text().collect::<String>()))
+        .map(|a| {
+            a.strip_prefix("By ")
+                .or(a.strip_prefix("by "))
+                .unwrap_or(&a)
+                .to_string()
+        })
+        .find(|a| is_name(a));
+    SourceMeta {
+        author,
+        ..SourceMeta::default()
+    }
 }
 
 /// The few words just before `node` ("Updated " before a `<time>`), looking past
@@ -402,7 +426,8 @@ fn main_content(document: &Html) -> ElementRef<'_> {
             .select(&selector(css))
             .filter(|e| !is_chrome(*e))
             .map(|e| (text_in(&e), e))
-            .max_by_key(|(score, _)| *score);
+            // The first of equals: the outermost, holding the headline and chrome too.
+            .min_by_key(|(score, _)| std::cmp::Reverse(*score));
         if let Some((score, element)) = best.filter(|(score, _)| *score * 2 >= total && *score > 0)
         {
             let _ = score;

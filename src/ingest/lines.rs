@@ -21,6 +21,8 @@ static BOILERPLATE: LazyLock<RegexSet> = LazyLock::new(|| {
         r"(?i)^(related|see also|also read|read also|more on this)\s*:",
         r"(?i)^(sign up|subscribe) (for|to) ",
         r"(?i)^(live|live updates|key events|latest updates|breaking( news)?)\W*$",
+        r"(?i)\b(we use cookies|this (site|website) uses cookies|accept (all )?cookies|cookie (policy|settings|preferences))\b",
+        r"(?i)^(topics?|tags?|tagged|filed under|categories|more about)\s*:",
         r"^(English|中文|Español|Deutsch|Français|Italiano|日本語|한국어|Português|Русский|العربية)(\s*[|/·]\s*\S+)*$",
     ])
     .unwrap()
@@ -135,6 +137,16 @@ pub(super) fn classify(line: &str, order: Option<DateOrder>) -> Line<'_> {
         return Line::ListItem(captures.get(1).map_or("", |m| m.as_str()));
     }
     Line::Content
+}
+
+/// A note about the author at the end of an article: "Ruth Adeyemi is the energy
+/// correspondent for Energy Post."
+pub(super) fn is_author_bio(line: &str, author: &str) -> bool {
+    static ROLE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\s+(is (a|an|the)\b|covers\b|writes (about|for)\b|reports (on|for)\b|has (covered|reported|written)\b)").unwrap()
+    });
+    line.strip_prefix(author)
+        .is_some_and(|rest| ROLE.is_match(rest) && words(line) <= 40)
 }
 
 /// The site's name, when a disclaimer or copyright line gives it.
