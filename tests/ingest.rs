@@ -425,3 +425,92 @@ fn an_ambiguous_date_warns_in_a_build_unless_site_toml_names_the_order() {
     site.edit("content/site.toml", |text| text + "date_order = \"dmy\"\n");
     assert_eq!(check(&site), Vec::<String>::new());
 }
+
+#[test]
+fn the_seeds_keep_their_disclosures_as_notes_and_no_boilerplate_in_their_bodies() {
+    let read = |id: &str| {
+        let path = common::repo_content().join(format!("sources/{id}.txt"));
+        briefing::ingest::inspect(&path, None).unwrap().0
+    };
+    let boilerplate = [
+        "Skip to content",
+        "Set Interest Preferences",
+        "min read",
+        "Tech Frontline",
+        "Abstract representation",
+        "Related Articles",
+        "OpenAI Shifts Enterprise Strategy",
+        "can make mistakes",
+        "AI-generated image",
+        "Human Verified",
+        "Discovered via Perplexity",
+        "drafted by editorial AI",
+        "AI Policy, Ethics & Regulation",
+    ];
+    for id in [
+        "vela-2026-04-28",
+        "analysis-2026-05-08",
+        "bytevyte-2026",
+        "realignment-2026",
+    ] {
+        let extracted = read(id);
+        for block in &extracted.blocks {
+            for furniture in boilerplate {
+                assert!(
+                    !block.text.contains(furniture),
+                    "{id}: {furniture:?} in {:?}",
+                    block.text
+                );
+            }
+        }
+    }
+    let vela = read("vela-2026-04-28");
+    assert_eq!(
+        (vela.meta.publisher.as_deref(), vela.meta.author.as_deref()),
+        (Some("Vela"), Some("Jason"))
+    );
+    assert_eq!(vela.meta.updated.unwrap().to_string(), "2026-04-28");
+    assert_eq!(vela.faq.len(), 3);
+    let analysis = read("analysis-2026-05-08");
+    assert_eq!(analysis.meta.published.unwrap().to_string(), "2026-05-08");
+    assert!(
+        analysis
+            .meta
+            .notes
+            .iter()
+            .any(|n| n.contains("partially drafted by editorial AI"))
+    );
+    let bytevyte = read("bytevyte-2026");
+    assert_eq!(bytevyte.meta.publisher.as_deref(), Some("bytevyte"));
+    assert_eq!(
+        bytevyte.meta.notes[1..],
+        [
+            "AI-generated image.".to_string(),
+            "Human Verified".to_string()
+        ]
+    );
+    let realignment = read("realignment-2026");
+    assert_eq!(
+        realignment.meta.title.as_deref(),
+        Some("A Strategic Realignment in AI Cloud Infrastructure")
+    );
+    assert_eq!(
+        (realignment.meta.author.clone(), realignment.meta.published),
+        (None, None)
+    );
+}
+
+#[test]
+fn a_page_without_article_text_is_a_warning_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("app.html");
+    std::fs::write(
+        &path,
+        "<html><head><title>App | Site</title><script>render()</script></head><body><div id=\"root\"></div></body></html>",
+    )
+    .unwrap();
+    let (_, warnings) = briefing::ingest::inspect(&path, None).unwrap();
+    let kinds: Vec<&str> = warnings.iter().map(|w| w.problem.kind()).collect();
+    assert_eq!(kinds, ["no_body_text", "missing_metadata"]);
+    assert!(warnings.iter().all(|w| w.file == path));
+}

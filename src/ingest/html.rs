@@ -428,9 +428,8 @@ fn main_content(document: &Html) -> ElementRef<'_> {
             .map(|e| (text_in(&e), e))
             // The first of equals: the outermost, holding the headline and chrome too.
             .min_by_key(|(score, _)| std::cmp::Reverse(*score));
-        if let Some((score, element)) = best.filter(|(score, _)| *score * 2 >= total && *score > 0)
-        {
-            let _ = score;
+        // It must hold at least half the page's text, or it is a teaser, not the article.
+        if let Some((_, element)) = best.filter(|(score, _)| *score * 2 >= total && *score > 0) {
             return element;
         }
     }
