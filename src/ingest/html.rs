@@ -104,34 +104,18 @@ pub fn extract(text: &str, order: Option<DateOrder>) -> Extracted {
     let root = main_content(&document);
     fill(&mut meta, time_elements(root));
     fill(&mut meta, byline_elements(&document));
+    // The walk may find the site's name in a copyright line: the weakest evidence.
     let pieces = walk_blocks(root, &mut body);
     let h1 = pieces
         .iter()
         .find(|(_, h1)| *h1)
         .map(|(p, _)| p.text.clone());
-    fill(
-        &mut meta,
-        SourceMeta {
-            title: h1.clone(),
-            ..SourceMeta::default()
-        },
-    );
+    meta.title = meta.title.or(h1);
     let (title, site) = page_title(&document, meta.title.as_deref());
-    fill(
-        &mut meta,
-        SourceMeta {
-            title,
-            publisher: site,
-            ..SourceMeta::default()
-        },
-    );
-    let notes = std::mem::take(&mut body.extracted.meta.notes);
-    let publisher = body.extracted.meta.publisher.take();
-    body.extracted.meta = meta;
-    body.extracted.meta.notes = notes;
-    if let Some(name) = publisher {
-        body.publisher(&name);
-    }
+    meta.title = meta.title.or(title);
+    meta.publisher = meta.publisher.or(site);
+    let from_walk = std::mem::replace(&mut body.extracted.meta, meta);
+    fill(&mut body.extracted.meta, from_walk);
     let title_at = pieces
         .iter()
         .position(|(p, h1)| *h1 && same_text(body.extracted.meta.title.as_deref(), &p.text));

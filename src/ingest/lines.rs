@@ -106,8 +106,8 @@ pub(super) enum Line<'a> {
     Paywall,
     /// A byline or dateline.
     Meta(Meta<'a>),
-    /// A bulleted or numbered line of a text dump, without its bullet.
-    ListItem(&'a str),
+    /// A bulleted or numbered line of a text dump.
+    ListItem,
     /// Anything else.
     Content,
 }
@@ -133,8 +133,8 @@ pub(super) fn classify(line: &str, order: Option<DateOrder>) -> Line<'_> {
     if is_menu(line) {
         return Line::Boilerplate;
     }
-    if let Some(captures) = LIST_ITEM.captures(line) {
-        return Line::ListItem(captures.get(1).map_or("", |m| m.as_str()));
+    if LIST_ITEM.is_match(line) {
+        return Line::ListItem;
     }
     Line::Content
 }

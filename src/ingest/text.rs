@@ -75,7 +75,7 @@ pub fn extract(text: &str, order: Option<DateOrder>) -> Extracted {
     for line in rest {
         let piece = |kind| Piece::new(kind, line.text, Some(line.origin.clone()));
         match classify(line.text, order) {
-            Line::ListItem(_) => body.push(piece(BlockKind::ListItem)),
+            Line::ListItem => body.push(piece(BlockKind::ListItem)),
             Line::Content if is_heading(line.text) => body.push(piece(BlockKind::Heading)),
             Line::Content if is_caption(line.text) => body.remove(line.text),
             _ => body.push(piece(BlockKind::Paragraph)),
@@ -120,7 +120,7 @@ fn read_header(header: &[DumpLine], order: Option<DateOrder>, body: &mut Body) {
         let before_title = title_at.is_none_or(|t| i < t);
         match classify(text, order) {
             _ if Some(i) == title_at => {}
-            Line::ListItem(_) => body.push(piece(BlockKind::ListItem)),
+            Line::ListItem => body.push(piece(BlockKind::ListItem)),
             _ if !is_content => body.push(piece(BlockKind::Paragraph)),
             _ if before_title => {
                 // The site's name tops the page: "Vela", "The Northern Courier".
