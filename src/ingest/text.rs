@@ -38,13 +38,15 @@ fn is_caption(line: &str) -> bool {
     !ends_sentence(line) && words(line) > 14 && !is_title_case(line)
 }
 
-/// One non-empty line of the dump, trimmed, with its byte range in the file.
+/// One non-empty line of the dump, trimmed, with its byte range in the file and what
+/// it is on its own.
 struct DumpLine<'a> {
     text: &'a str,
     origin: Range<usize>,
+    kind: Line<'a>,
 }
 
-fn dump_lines(text: &str) -> Vec<DumpLine<'_>> {
+fn dump_lines(text: &str, order: Option<DateOrder>) -> Vec<DumpLine<'_>> {
     let mut lines = Vec::new();
     let mut start = 0;
     for line in text.split_inclusive('\n') {
@@ -54,6 +56,7 @@ fn dump_lines(text: &str) -> Vec<DumpLine<'_>> {
             lines.push(DumpLine {
                 text: trimmed,
                 origin: offset..offset + trimmed.len(),
+                kind: classify(trimmed, order),
             });
         }
         start += line.len();
@@ -63,18 +66,17 @@ fn dump_lines(text: &str) -> Vec<DumpLine<'_>> {
 
 /// Reads a page dump; `order` reads numeric dates such as 08.05.2026.
 pub fn extract(text: &str, order: Option<DateOrder>) -> Extracted {
-    let lines = dump_lines(text);
-    let is_content = |line: &DumpLine| classify(line.text, order) == Line::Content;
+    let lines = dump_lines(text, order);
     let first_paragraph = lines
         .iter()
-        .position(|line| is_content(line) && is_paragraph(line.text))
+        .position(|line| line.kind == Line::Content && is_paragraph(line.text))
         .unwrap_or(lines.len());
     let (header, rest) = lines.split_at(first_paragraph);
     let mut body = Body::new(order);
-    read_header(header, order, &mut body);
+    read_header(header, &mut body);
     for line in rest {
         let piece = |kind| Piece::new(kind, line.text, Some(line.origin.clone()));
-        match classify(line.text, order) {
+        match line.kind {
             Line::ListItem => body.push(piece(BlockKind::ListItem)),
             Line::Content if is_heading(line.text) => body.push(piece(BlockKind::Heading)),
             Line::Content if is_caption(line.text) => body.remove(line.text),
@@ -86,9 +88,9 @@ pub fn extract(text: &str, order: Option<DateOrder>) -> Extracted {
 
 /// The header: the headline, the site's name above it and the author's below it;
 /// subheadings and sentences go to the body, captions are dropped.
-fn read_header(header: &[DumpLine], order: Option<DateOrder>, body: &mut Body) {
+fn read_header(header: &[DumpLine], body: &mut Body) {
     let content: Vec<usize> = (0..header.len())
-        .filter(|&i| classify(header[i].text, order) == Line::Content)
+        .filter(|&i| header[i].kind == Line::Content)
         .collect();
     // A name on the first line is the site's ("The Northern Courier"), not the headline,
     // unless nothing else can be.
@@ -116,27 +118,30 @@ fn read_header(header: &[DumpLine], order: Option<DateOrder>, body: &mut Body) {
     for (i, line) in header.iter().enumerate() {
         let text = line.text;
         let piece = |kind| Piece::new(kind, text, Some(line.origin.clone()));
-        let is_content = content.contains(&i);
         let before_title = title_at.is_none_or(|t| i < t);
-        match classify(text, order) {
+        match line.kind {
             _ if Some(i) == title_at => {}
             Line::ListItem => body.push(piece(BlockKind::ListItem)),
-            _ if !is_content => body.push(piece(BlockKind::Paragraph)),
-            _ if before_title => {
+            Line::Content if before_title => {
                 // The site's name tops the page: "Vela", "The Northern Courier".
                 if content.first() == Some(&i) && is_name(text) {
                     body.publisher(text);
                 }
                 body.remove(text);
             }
-            _ if is_name(text) && (body.extracted.meta.author.is_none() || previous == text) => {
+            Line::Content
+                if is_name(text) && (body.extracted.meta.author.is_none() || previous == text) =>
+            {
                 let author = &mut body.extracted.meta.author;
                 author.get_or_insert_with(|| text.to_string());
                 body.remove(text);
             }
-            _ if is_heading(text) => body.push(piece(BlockKind::Heading)),
-            _ if ends_sentence(text) || is_time(text) => body.push(piece(BlockKind::Paragraph)),
-            _ => body.remove(text),
+            Line::Content if is_heading(text) => body.push(piece(BlockKind::Heading)),
+            Line::Content if ends_sentence(text) || is_time(text) => {
+                body.push(piece(BlockKind::Paragraph))
+            }
+            Line::Content => body.remove(text),
+            _ => body.push(piece(BlockKind::Paragraph)),
         }
         previous = text;
     }
