@@ -48,16 +48,34 @@ pub struct InitArgs {
 pub enum SourceCommand {
     /// Show what ingestion extracts from one article.
     Inspect(InspectArgs),
+    /// Copy an article into content/sources/ with a sidecar of its metadata to review.
+    Add(AddArgs),
 }
 
 /// Arguments of `briefing source inspect`.
 #[derive(Debug, Args)]
 pub struct InspectArgs {
-    /// The article file (.txt).
+    /// The article file (.txt, .html, .md).
     pub file: PathBuf,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// How to read numeric dates like 08.05.2026: dmy or mdy (site.toml's `date_order`).
+    #[arg(long)]
+    pub date_order: Option<crate::ingest::DateOrder>,
+}
+
+/// Arguments of `briefing source add`.
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// The article file (.txt, .html, .md).
+    pub file: PathBuf,
+    /// The source's id [default: publisher and date, e.g. vela-2026-04-28, else the file name].
+    #[arg(long)]
+    pub id: Option<String>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub root: RootArg,
 }
 
 /// Where the briefing is.
@@ -118,6 +136,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check(args),
         Command::Source(SourceCommand::Inspect(args)) => inspect(args),
         Command::Init(args) => init(args),
+        Command::Source(SourceCommand::Add(args)) => add(args),
     }
 }
 
@@ -139,33 +158,41 @@ fn init(args: InitArgs) -> ExitCode {
 }
 
 fn inspect(args: InspectArgs) -> ExitCode {
-    let extracted = std::fs::read(&args.file)
-        .map_err(|e| crate::diagnostic::Problem::Io {
-            message: e.to_string(),
-        })
-        .and_then(|bytes| {
-            let text =
-                String::from_utf8(bytes).map_err(|e| crate::diagnostic::Problem::NotUtf8 {
-                    offset: e.utf8_error().valid_up_to(),
-                })?;
-            let extension = args.file.extension().and_then(|e| e.to_str()).unwrap_or("");
-            crate::ingest::extract(extension, &text)
-        });
-    let extracted = match extracted {
-        Ok(extracted) => extracted,
-        Err(problem) => {
-            print_diagnostics(&[Diagnostic::error(&args.file, problem)]);
+    let (extracted, warnings) = match crate::ingest::inspect(&args.file, args.date_order) {
+        Ok(read) => read,
+        Err(error) => {
+            print_diagnostics(&[error]);
             return ExitCode::FAILURE;
         }
     };
+    print_diagnostics(&warnings);
     match args.format {
         Format::Json => println!(
             "{}",
-            serde_json::to_string_pretty(&extracted).unwrap_or_default()
+            serde_json::to_string_pretty(&crate::ingest::to_json(&extracted)).unwrap_or_default()
         ),
         Format::Text => print!("{}", crate::ingest::describe(&extracted)),
     }
     ExitCode::SUCCESS
+}
+
+fn add(args: AddArgs) -> ExitCode {
+    match crate::ingest::add_source(&args.root.root, &args.file, args.id.as_deref()) {
+        Ok(added) => {
+            print_diagnostics(&added.warnings);
+            eprintln!(
+                "Added {} (cite it as [@{}]); review {} and commit both",
+                added.article.display(),
+                added.id,
+                added.sidecar.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            print_diagnostics(&[error]);
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// Prints diagnostics to stderr, errors first.

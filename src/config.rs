@@ -68,6 +68,10 @@ pub struct SiteConfig {
     /// How much of each source's text its archived page may show.
     #[serde(default)]
     pub source_text: SourceText,
+    /// How the sources write numeric dates (`08.05.2026`): `dmy` or `mdy`. Without
+    /// it, such a date is a warning unless only one reading is a real date.
+    #[serde(default)]
+    pub date_order: Option<crate::ingest::DateOrder>,
     /// What the briefing says when none of its sources is a primary source.
     #[serde(default = "default_no_primary_source_note")]
     pub no_primary_source_note: String,

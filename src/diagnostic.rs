@@ -108,6 +108,47 @@ pub enum Problem {
     /// `init` was asked to write into a folder that already holds something.
     #[error("{dir} is not empty; `briefing init` only writes into a new or empty folder")]
     FolderNotEmpty { dir: String },
+    /// A source file with no text in it.
+    #[error("the article is empty")]
+    EmptySource,
+    /// A source file holding binary data rather than text.
+    #[error("the file is binary, not text (a NUL byte at offset {offset})")]
+    BinarySource { offset: usize },
+    /// A source file too large to be one article.
+    #[error("the file is {} MB, more than the {} MB an article may have", megabytes(*size), megabytes(*limit))]
+    SourceTooLarge { size: u64, limit: u64 },
+    /// Metadata the article does not state and no sidecar gives.
+    #[error("no {what} found in the article; set `{key}` in {sidecar} if it is known")]
+    MissingMetadata {
+        what: String,
+        key: String,
+        sidecar: String,
+    },
+    /// A numeric date that reads as two different days.
+    #[error("ambiguous date `{text}`: it reads as day-month or month-day, so it is not used")]
+    AmbiguousDate { text: String },
+    /// A date relative to a moment the text does not state.
+    #[error("relative date `{text}` is not turned into a date")]
+    RelativeDate { text: String },
+    /// An article in which no body text was found.
+    #[error("no article text found")]
+    NoBodyText,
+    /// A page's JSON-LD that does not parse.
+    #[error("the page's JSON-LD does not parse ({message}); it is ignored")]
+    BadJsonLd { message: String },
+    /// YAML front matter that does not parse.
+    #[error("{message}")]
+    Yaml { message: String },
+    /// `source add` would overwrite an existing source.
+    #[error("a source with the id `{id}` already exists: {path}")]
+    SourceExists { id: String, path: String },
+    /// A source id that cannot be a file name and a citation key.
+    #[error("`{id}` cannot be a source id")]
+    InvalidSourceId { id: String },
+}
+
+fn megabytes(bytes: u64) -> String {
+    format!("{:.1}", bytes as f64 / (1024.0 * 1024.0))
 }
 
 impl Problem {
@@ -135,6 +176,17 @@ impl Problem {
             Problem::BrokenLink { .. } => "broken_link",
             Problem::BrokenFragment { .. } => "broken_fragment",
             Problem::FolderNotEmpty { .. } => "folder_not_empty",
+            Problem::EmptySource => "empty_source",
+            Problem::BinarySource { .. } => "binary_source",
+            Problem::SourceTooLarge { .. } => "source_too_large",
+            Problem::MissingMetadata { .. } => "missing_metadata",
+            Problem::AmbiguousDate { .. } => "ambiguous_date",
+            Problem::RelativeDate { .. } => "relative_date",
+            Problem::NoBodyText => "no_body_text",
+            Problem::BadJsonLd { .. } => "bad_json_ld",
+            Problem::Yaml { .. } => "yaml",
+            Problem::SourceExists { .. } => "source_exists",
+            Problem::InvalidSourceId { .. } => "invalid_source_id",
         }
     }
 
@@ -154,6 +206,9 @@ impl Problem {
                 "start each event heading with an ISO date: `## 2026-04-27 — What happened` (or `2026-04`, `2030`)".to_string()
             }
             Problem::ReservedPage { .. } => "rename the file in content/pages/".to_string(),
+            Problem::MissingMetadata { key, .. } if key == "published" => {
+                "if the article states no date at all, say so in its sidecar with `undated = true`".to_string()
+            }
             Problem::SourceConflict { .. } => "check the sources; if they really differ, declare it in briefing.md's [[disagreements]] with each source's words".to_string(),
             Problem::UncoveredDate { .. } => "add a timeline event for it if it matters to the story".to_string(),
             Problem::SingleSource { .. } => "cite a second source for this section, or lower `corroboration` in briefing.md".to_string(),
@@ -164,6 +219,15 @@ impl Problem {
             Problem::MalformedCitation { .. } => {
                 "write citations as [@id] or [@id \"exact words\"]; several as [@a; @b]".to_string()
             }
+            Problem::NotUtf8 { .. } => "save the file as UTF-8, e.g. `iconv -f windows-1252 -t utf-8 OLD > NEW`".to_string(),
+            Problem::EmptySource => "paste the article's text into the file, or delete it".to_string(),
+            Problem::BinarySource { .. } => "a source is an article saved as .txt, .html or .md".to_string(),
+            Problem::SourceTooLarge { .. } => "save the article alone: copy its text into a .txt file, or save the page as \"HTML only\", without images".to_string(),
+            Problem::AmbiguousDate { .. } => "name the order of numeric dates in content/site.toml: `date_order = \"dmy\"` (or \"mdy\")".to_string(),
+            Problem::RelativeDate { .. } => "set `published` or `updated` in the source's sidecar .toml".to_string(),
+            Problem::NoBodyText => "check that the file holds the article; a page that builds its text with JavaScript must be saved after it has loaded, or its text copied into a .txt file".to_string(),
+            Problem::SourceExists { .. } => "choose another id with --id, or remove the existing source first".to_string(),
+            Problem::InvalidSourceId { .. } => "use letters, digits, `-` and `_`, e.g. vela-2026-04-28".to_string(),
             Problem::MissingFile { what } if what.contains("site.toml") => {
                 "create content/site.toml with at least `title` and `base_url`, or run `briefing build --root DIR` from the briefing's folder".to_string()
             }

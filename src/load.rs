@@ -146,18 +146,18 @@ fn load_sources(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<SourceFil
             ));
             continue;
         }
-        let bytes = match std::fs::read(root.join(path)) {
+        let bytes = match crate::ingest::read_article(&root.join(path)) {
             Ok(bytes) => bytes,
-            Err(error) => {
-                diagnostics.push(Diagnostic::error(
-                    path,
-                    Problem::Io {
-                        message: error.to_string(),
-                    },
-                ));
+            Err(problem) => {
+                diagnostics.push(Diagnostic::error(path, problem));
                 continue;
             }
         };
+        // Empty, binary or not UTF-8: reported here with the other unreadable files.
+        if let Err(diagnostic) = crate::ingest::decode(path, &bytes) {
+            diagnostics.push(diagnostic);
+            continue;
+        }
         let sidecar_path = path.with_extension("toml");
         let sidecar = sidecars
             .contains(sidecar_path.as_path())

@@ -227,10 +227,11 @@ impl Site {
 
 /// Parses the loaded content. `None` if something essential could not be read.
 pub fn parse(content: Content, diagnostics: &mut Vec<Diagnostic>) -> Option<Site> {
-    let sources = ingest_sources(&content, diagnostics);
     let config = SiteConfig::parse(&content.site.path, &content.site.text)
         .map_err(|d| diagnostics.push(d))
         .ok();
+    let date_order = config.as_ref().and_then(|c| c.date_order);
+    let sources = ingest_sources(&content, date_order, diagnostics);
     let mut files = vec![content.briefing];
     let briefing = parse_briefing(&files[0], 0, diagnostics);
     let mut add = |file: TextFile| {
@@ -257,14 +258,18 @@ pub fn parse(content: Content, diagnostics: &mut Vec<Diagnostic>) -> Option<Site
     })
 }
 
-fn ingest_sources(content: &Content, diagnostics: &mut Vec<Diagnostic>) -> Vec<Source> {
+fn ingest_sources(
+    content: &Content,
+    date_order: Option<ingest::DateOrder>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Source> {
     type Ingested = (Result<Source, Vec<Diagnostic>>, Vec<Diagnostic>);
     let results: Vec<Ingested> = content
         .sources
         .par_iter()
         .map(|file| {
             let mut warnings = Vec::new();
-            (ingest::ingest(file, &mut warnings), warnings)
+            (ingest::ingest(file, date_order, &mut warnings), warnings)
         })
         .collect();
     let mut sources = Vec::with_capacity(results.len());

@@ -291,10 +291,14 @@ fn declared_dates(site: &Site) -> HashMap<String, Vec<PartialDate>> {
         for group in &disagreement.says.markdown.citations {
             for citation in &group.items {
                 let quote = citation.quote.as_deref().unwrap_or("");
-                dates
-                    .entry(citation.id.clone())
-                    .or_default()
-                    .extend(find_dates(quote).into_iter().map(|(date, _)| date));
+                dates.entry(citation.id.clone()).or_default().extend(
+                    find_dates(quote, site.config.date_order)
+                        .into_iter()
+                        .filter_map(|(found, _)| match found {
+                            crate::ingest::Found::Date(date) => Some(date),
+                            _ => None,
+                        }),
+                );
             }
         }
     }
@@ -313,7 +317,9 @@ fn report_uncovered_dates(
     };
     for source in &site.sources {
         let mut reported = HashSet::new();
-        for stated in &source.dates {
+        // The article's own publication dates are about the article, not the story.
+        let own = [source.meta.published, source.meta.updated];
+        for stated in source.dates.iter().filter(|d| !own.contains(&Some(d.date))) {
             let covered = timeline
                 .entries
                 .iter()

@@ -544,12 +544,7 @@ fn warnings_fail_check_only_with_deny_warnings() {
     let report: serde_json::Value = serde_json::from_str(&lenient.stdout).unwrap();
     let warning = &report["warnings"][0];
     assert_eq!(warning["file"], "content/sources/bytevyte-2026.txt");
-    assert!(
-        warning["message"]
-            .as_str()
-            .unwrap()
-            .contains("undated = true")
-    );
+    assert!(warning["help"].as_str().unwrap().contains("undated = true"));
     assert_eq!(site.run(&["check", "--deny-warnings"]).status, 1);
 }
 

@@ -1,18 +1,30 @@
 //! Source ingestion: turning an article file into a clean, structured [`Source`].
 //!
-//! Each file format has its own reader (`.txt` page dumps today) producing an
-//! [`Extracted`] article; a sidecar `<id>.toml` then overrides or adds metadata the text
-//! does not state. Everything a reader drops as boilerplate is kept in
-//! [`Extracted::removed`] so `briefing source inspect` can show it.
+//! Each file format has its own reader (`text` for page dumps, `html` for saved pages,
+//! `md` for markdown), which finds the article's blocks and metadata in its own way;
+//! all of them then run the blocks through the same rules (`body`, `lines`), so
+//! boilerplate, disclosures, bylines, datelines and FAQ sections are treated alike
+//! whatever the format. A sidecar `<id>.toml` then overrides or adds metadata the text
+//! does not state. Everything dropped as boilerplate is kept in [`Extracted::removed`]
+//! so `briefing source inspect` can show it.
 
+mod add;
+mod body;
 mod dates;
+mod fields;
+mod html;
+mod lines;
+mod md;
 mod text;
 
-pub use dates::find_dates;
+pub use add::{AddedSource, add_source};
+pub use dates::{DateOrder, Found, find_dates, machine_date};
 
 use crate::date::PartialDate;
 use crate::diagnostic::{Diagnostic, Problem};
 use serde::{Deserialize, Serialize};
+use std::io::Read;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 /// What kind of writing a source is, as the editor classifies it.
@@ -129,11 +141,33 @@ impl SourceMeta {
     }
 }
 
+/// A problem a reader found in an article, and where, when it can tell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// What is wrong.
+    pub problem: Problem,
+    /// Byte range in the file.
+    pub at: Option<Range<usize>>,
+}
+
+impl Finding {
+    /// The finding as a diagnostic about `path`, whose text is `text`.
+    fn diagnostic(self, path: &Path, text: &str, error: bool) -> Diagnostic {
+        let diagnostic = match error {
+            true => Diagnostic::error(path, self.problem),
+            false => Diagnostic::warning(path, self.problem),
+        };
+        match self.at {
+            Some(at) => diagnostic.at(text, at),
+            None => diagnostic,
+        }
+    }
+}
+
 /// What a reader extracted from one article file.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Extracted {
     /// Metadata the text states.
-    #[serde(flatten)]
     pub meta: SourceMeta,
     /// The cleaned body.
     pub blocks: Vec<Block>,
@@ -143,6 +177,8 @@ pub struct Extracted {
     pub dates: Vec<StatedDate>,
     /// Lines dropped as boilerplate (navigation, share prompts, related links...).
     pub removed: Vec<String>,
+    /// What the reader could not read with certainty (ambiguous or relative dates...).
+    pub findings: Vec<Finding>,
 }
 
 /// A source of the briefing: an article, cleaned, with its metadata.
@@ -161,16 +197,142 @@ pub struct Source {
 }
 
 /// The file extensions a source may have.
-pub const SOURCE_EXTENSIONS: &[&str] = &["txt"];
+pub const SOURCE_EXTENSIONS: &[&str] = &["txt", "html", "htm", "md", "markdown"];
 
-/// Reads an article's text according to its file extension.
-pub fn extract(extension: &str, text: &str) -> Result<Extracted, Problem> {
-    match extension {
-        "txt" => Ok(text::extract(text)),
-        other => Err(Problem::UnsupportedSource {
-            extension: other.to_string(),
+/// The largest article file read, in bytes. A saved page bigger than this is mostly
+/// images or scripts, and reading it would slow every build.
+pub const MAX_SOURCE_BYTES: u64 = 20 * 1024 * 1024;
+
+/// Reads an article's text according to its file extension; `order` reads numeric
+/// dates. An error is a front matter that does not parse.
+pub fn extract(
+    extension: &str,
+    text: &str,
+    order: Option<DateOrder>,
+) -> Result<Extracted, Finding> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    match extension.to_ascii_lowercase().as_str() {
+        "txt" => Ok(text::extract(text, order)),
+        "html" | "htm" => Ok(html::extract(text, order)),
+        "md" | "markdown" => md::extract(text, order),
+        other => Err(Finding {
+            problem: Problem::UnsupportedSource {
+                extension: other.to_string(),
+            },
+            at: None,
         }),
     }
+}
+
+/// Reads an article file's bytes, refusing one larger than [`MAX_SOURCE_BYTES`]
+/// before reading it.
+pub fn read_article(path: &Path) -> Result<Vec<u8>, Problem> {
+    let io = |error: std::io::Error| Problem::Io {
+        message: error.to_string(),
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
+    let too_large = |size| Problem::SourceTooLarge {
+        size,
+        limit: MAX_SOURCE_BYTES,
+    };
+    if size > MAX_SOURCE_BYTES {
+        return Err(too_large(size));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(MAX_SOURCE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    match bytes.len() as u64 > MAX_SOURCE_BYTES {
+        true => Err(too_large(bytes.len() as u64)),
+        false => Ok(bytes),
+    }
+}
+
+/// The article's text, or why it has none: empty, binary, or not UTF-8 (an error at
+/// the first bad byte; articles are not read lossily, since quotes must match them).
+pub fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, Diagnostic> {
+    let error = |problem| Diagnostic::error(path, problem);
+    // Binary formats are told by a NUL byte early on, as git and ripgrep do.
+    if let Some(offset) = bytes.iter().take(8192).position(|&b| b == 0) {
+        let utf16 = bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]);
+        return Err(error(match utf16 {
+            true => Problem::NotUtf8 { offset: 0 },
+            false => Problem::BinarySource { offset },
+        }));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let offset = e.valid_up_to();
+        let before = std::str::from_utf8(&bytes[..offset]).unwrap_or_default();
+        error(Problem::NotUtf8 { offset }).at(before, offset..offset)
+    })?;
+    if text.trim_start_matches('\u{feff}').trim().is_empty() {
+        return Err(error(Problem::EmptySource));
+    }
+    Ok(text)
+}
+
+/// Reads one article from its bytes: the extraction, and the warnings about it
+/// (ambiguous dates, no body text...) naming `path`.
+pub fn read(
+    path: &Path,
+    bytes: &[u8],
+    order: Option<DateOrder>,
+) -> Result<(Extracted, Vec<Diagnostic>), Diagnostic> {
+    let text = decode(path, bytes)?;
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let mut extracted =
+        extract(extension, text, order).map_err(|f| f.diagnostic(path, text, true))?;
+    if extracted.blocks.is_empty() {
+        extracted.findings.push(Finding {
+            problem: Problem::NoBodyText,
+            at: None,
+        });
+    }
+    let warnings = std::mem::take(&mut extracted.findings)
+        .into_iter()
+        .map(|f| f.diagnostic(path, text, false))
+        .collect();
+    Ok((extracted, warnings))
+}
+
+/// What `briefing source inspect` shows: the article at `path` read on its own (no
+/// sidecar), with every warning, including the metadata it does not state.
+pub fn inspect(
+    path: &Path,
+    order: Option<DateOrder>,
+) -> Result<(Extracted, Vec<Diagnostic>), Diagnostic> {
+    let bytes = read_article(path).map_err(|p| Diagnostic::error(path, p))?;
+    let (extracted, mut warnings) = read(path, &bytes, order)?;
+    warnings.extend(missing_metadata(path, &extracted.meta));
+    Ok((extracted, warnings))
+}
+
+/// An extraction as `source inspect --format json` prints it: `title`, `publisher`,
+/// `author`, `published`, `updated`, `url` (a string or null), `blocks` (`kind`:
+/// heading, paragraph or list_item; a dateline counts as a paragraph), `faq`, `notes`,
+/// `dates` and `removed`.
+pub fn to_json(extracted: &Extracted) -> serde_json::Value {
+    let meta = &extracted.meta;
+    let date = |d: Option<PartialDate>| d.map(|d| d.to_string());
+    let blocks: Vec<serde_json::Value> = extracted
+        .blocks
+        .iter()
+        .map(|b| serde_json::json!({ "kind": b.kind.name(), "text": b.text }))
+        .collect();
+    serde_json::json!({
+        "title": meta.title,
+        "publisher": meta.publisher,
+        "author": meta.author,
+        "published": date(meta.published),
+        "updated": date(meta.updated),
+        "url": meta.url,
+        "blocks": blocks,
+        "faq": extracted.faq,
+        "notes": meta.notes,
+        "dates": extracted.dates,
+        "removed": extracted.removed,
+    })
 }
 
 /// `extracted` as a person reads it: metadata, then the body, then what was set aside.
@@ -200,7 +362,7 @@ pub fn describe(extracted: &Extracted) -> String {
         extracted
             .blocks
             .iter()
-            .map(|b| format!("{:<9} {}", format!("{:?}", b.kind).to_lowercase(), b.text))
+            .map(|b| format!("{:<9} {}", b.kind.name(), b.text))
             .collect(),
     );
     section(
@@ -221,6 +383,18 @@ pub fn describe(extracted: &Extracted) -> String {
     );
     section("removed", extracted.removed.clone());
     text
+}
+
+impl BlockKind {
+    /// The kind's name in JSON: `heading`, `paragraph` or `list_item`. A dateline is a
+    /// paragraph of the page that happens to state its date.
+    pub fn name(self) -> &'static str {
+        match self {
+            BlockKind::Heading => "heading",
+            BlockKind::Paragraph | BlockKind::Dateline => "paragraph",
+            BlockKind::ListItem => "list_item",
+        }
+    }
 }
 
 /// An article file and, when there is one, its sidecar, as read from disk.
@@ -248,26 +422,18 @@ impl SourceFile {
 /// missing. Errors are returned; warnings are pushed to `diagnostics`.
 pub fn ingest(
     file: &SourceFile,
+    order: Option<DateOrder>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Source, Vec<Diagnostic>> {
-    let text = std::str::from_utf8(&file.bytes).map_err(|error| {
-        vec![Diagnostic::error(
-            &file.path,
-            Problem::NotUtf8 {
-                offset: error.valid_up_to(),
-            },
-        )]
-    })?;
-    let extension = file.path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    let extracted =
-        extract(extension, text).map_err(|problem| vec![Diagnostic::error(&file.path, problem)])?;
+    let (extracted, warnings) = read(&file.path, &file.bytes, order).map_err(|d| vec![d])?;
+    diagnostics.extend(warnings);
     let sidecar = match &file.sidecar {
         Some((path, text)) => crate::toml_file::parse::<SourceMeta>(path, text, 0..text.len())
             .map_err(|diagnostic| vec![diagnostic])?,
         None => SourceMeta::default(),
     };
     let meta = extracted.meta.overridden_by(sidecar);
-    warn_about_missing_metadata(&file.path, &meta, diagnostics);
+    diagnostics.extend(missing_metadata(&file.path, &meta));
     Ok(Source {
         id: file.id(),
         path: file.path.clone(),
@@ -277,46 +443,47 @@ pub fn ingest(
     })
 }
 
-fn warn_about_missing_metadata(path: &Path, meta: &SourceMeta, diagnostics: &mut Vec<Diagnostic>) {
+/// Warnings for a title or date that neither the article nor its sidecar gives (a
+/// sidecar may declare the article `undated`), and for a sidecar that declares a dated
+/// article undated.
+fn missing_metadata(path: &Path, meta: &SourceMeta) -> Vec<Diagnostic> {
     let sidecar = path.with_extension("toml");
-    let mut warn = |file: &Path, message: String| {
-        diagnostics.push(Diagnostic::warning(file, Problem::Ingestion { message }))
-    };
-    if meta.title.is_none() {
-        warn(
+    let warn = |what: &str, key: &str| {
+        Diagnostic::warning(
             path,
-            format!(
-                "no title found in the text; set `title` in {} if it is known",
-                sidecar.display()
-            ),
-        );
+            Problem::MissingMetadata {
+                what: what.to_string(),
+                key: key.to_string(),
+                sidecar: sidecar.display().to_string(),
+            },
+        )
+    };
+    let mut warnings = Vec::new();
+    if meta.title.is_none() {
+        warnings.push(warn("title", "title"));
     }
     let dated = meta.published.is_some() || meta.updated.is_some();
     if !dated && !meta.undated {
-        warn(
-            path,
-            format!(
-                "no publication date found in the text; set `published` in {} if it is known, or `undated = true` if the article states none",
-                sidecar.display()
-            ),
-        );
+        warnings.push(warn("publication date", "published"));
     }
     if dated && meta.undated {
-        warn(
+        warnings.push(Diagnostic::warning(
             &sidecar,
-            "`undated = true`, but the article has a date; keep one of the two".to_string(),
-        );
+            Problem::Ingestion {
+                message: "`undated = true`, but the article has a date; keep one of the two"
+                    .to_string(),
+            },
+        ));
     }
+    warnings
 }
 
 #[cfg(test)]
-mod tests {
+mod undated_tests {
     use super::*;
 
-    fn warnings(meta: SourceMeta) -> Vec<String> {
-        let mut diagnostics = Vec::new();
-        warn_about_missing_metadata(Path::new("content/sources/a.txt"), &meta, &mut diagnostics);
-        diagnostics.iter().map(ToString::to_string).collect()
+    fn warnings(meta: SourceMeta) -> Vec<Diagnostic> {
+        missing_metadata(Path::new("content/sources/a.txt"), &meta)
     }
 
     #[test]
@@ -327,10 +494,17 @@ mod tests {
         };
         let missing = warnings(titled.clone());
         assert_eq!(missing.len(), 1);
-        assert!(missing[0].contains("undated = true"), "{missing:?}");
+        assert!(
+            missing[0]
+                .problem
+                .help()
+                .unwrap_or_default()
+                .contains("undated = true"),
+            "{missing:?}"
+        );
         let undated = SourceMeta {
             undated: true,
-            ..titled.clone()
+            ..titled
         };
         assert!(warnings(undated).is_empty());
     }
@@ -345,6 +519,9 @@ mod tests {
         };
         let found = warnings(both);
         assert_eq!(found.len(), 1);
-        assert!(found[0].starts_with("content/sources/a.toml"), "{found:?}");
+        assert!(
+            found[0].to_string().starts_with("content/sources/a.toml"),
+            "{found:?}"
+        );
     }
 }

@@ -201,3 +201,48 @@ pub fn serve_static(dir: PathBuf) -> String {
     });
     format!("http://{address}/")
 }
+
+/// One article of the ingestion corpus and what a careful reader extracts from it.
+pub struct Labelled {
+    /// A short name for reports.
+    pub name: String,
+    /// The article file.
+    pub article: PathBuf,
+    /// The hand-written `*.expected.json`: the fields of `source inspect --format json`
+    /// plus `warnings`, the kinds of warning expected.
+    pub expected: serde_json::Value,
+}
+
+/// The articles of `tests/ingest_corpus/` and the four seeds of `content/sources/`, each
+/// with its expected result (`tests/ingest_corpus/seeds/<id>.expected.json` for a seed).
+pub fn labelled_corpus() -> Vec<Labelled> {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ingest_corpus");
+    let mut all = Vec::new();
+    for (dir, articles) in [
+        (corpus.clone(), corpus.clone()),
+        (corpus.join("seeds"), repo_content().join("sources")),
+    ] {
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter_map(|n| n.strip_suffix(".expected.json").map(str::to_string))
+            .collect();
+        names.sort();
+        for name in names {
+            let expected = std::fs::read_to_string(dir.join(format!("{name}.expected.json")))
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            let article = match dir == corpus {
+                true => articles.join(&name),
+                false => articles.join(format!("{name}.txt")),
+            };
+            let expected = serde_json::from_str(&expected)
+                .unwrap_or_else(|e| panic!("{name}.expected.json: {e}"));
+            all.push(Labelled {
+                name,
+                article,
+                expected,
+            });
+        }
+    }
+    all
+}

@@ -1,0 +1,416 @@
+//! What one line (or block) of an article is, judged on its own words: page furniture,
+//! a disclosure, a byline or dateline, a list item, or content. Every reader runs its
+//! blocks through these rules, so a "Share this article" is dropped whether it came
+//! from a text dump, a saved page or markdown.
+
+use super::DateOrder;
+use super::dates::{Found, find_dates};
+use regex::{Regex, RegexSet};
+use std::ops::Range;
+use std::sync::LazyLock;
+
+/// Lines that are page furniture, never article text.
+static BOILERPLATE: LazyLock<RegexSet> = LazyLock::new(|| {
+    RegexSet::new([
+        r"(?i)^skip to (main )?(content|navigation)$",
+        r"(?i)^set (your )?interest preferences",
+        r"(?i)^\W*\d+\s*min(ute)?s?\s+(read|listen)\W*$",
+        r"(?i)^(share|share (this|on|via)( article| story| page)?.*|tweet|subscribe( now| today)?|sign (in|up)|log ?in|newsletter|advertisement|ad|menu|search|home|print|email|copy link|follow us.*|read more|listen( to this article)?|comments?|show comments|leave a comment|back to top|more|next|previous|close)\W*$",
+        r"(?i)^(image|photo|picture|credit|source|illustration|video)\s*:",
+        r"(?i)^(©|\(c\)\s|copyright\b|all rights reserved|privacy policy|terms (of|&) (use|service)|cookie|contact us|about us)",
+        r"(?i)^(related|see also|also read|read also|more on this)\s*:",
+        r"(?i)^(sign up|subscribe) (for|to) ",
+        r"(?i)^(live|live updates|key events|latest updates|breaking( news)?)\W*$",
+        r"(?i)\b(we use cookies|this (site|website) uses cookies|accept (all )?cookies|cookie (policy|settings|preferences))\b",
+        r"(?i)^(topics?|tags?|tagged|filed under|categories|more about)\s*:",
+        r"^(English|中文|Español|Deutsch|Français|Italiano|日本語|한국어|Português|Русский|العربية)(\s*[|/·]\s*\S+)*$",
+    ])
+    .unwrap()
+});
+
+/// A paywall's prompt: the article's text stops here.
+static PAYWALL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(this (article|story|content) is (only )?(for|available to) (subscribers|members)|subscribe to (continue|keep) reading|subscribe to (read|unlock)|already a subscriber\??|to continue reading|continue reading with a subscription)").unwrap()
+});
+
+/// Lines that start a list of links to other articles; the list items after them go too.
+static RELATED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(related( articles| stories| posts| reading| coverage| content)?|read (more|next)|more (from|on) .*|more stories|you (may|might) also like|recommended( for you| reading)?|most (read|popular|viewed)|trending( now)?|top stories|latest (news|stories)|weitere artikel|mehr zum thema|à lire aussi|lire aussi)\W*$").unwrap()
+});
+
+/// Statements about how the article was made, kept as notes on the source.
+static DISCLOSURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(drafted by (editorial )?ai|ai[- ]generated|generated (by|with) ai|with the (help|assistance) of (ai|artificial intelligence)|written (with|by) (ai|artificial intelligence)|can make mistakes|verify (all information|primary sources|independently)|human[- ]verified|discovered via|this is a developing story)").unwrap()
+});
+
+/// A site naming itself in a disclaimer ("…, bytevyte can make mistakes.") or a
+/// copyright line ("© 2026 Vela Media. All rights reserved.").
+static SELF_NAMING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:^|[,;:]\s*)(\p{L}[\p{L}\p{N}&'. -]{0,40}?)\s+(?:can|may|could) make mistakes|^(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:[–-]\d{4})?\s+)?(\p{L}[\p{L}\p{N}&'. -]{0,40}?)(?:\.|,|\s+all rights|$)").unwrap()
+});
+
+static STAMP_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(first published|published|updated|last updated|last modified|posted|modified|veröffentlicht|aktualisiert|publié|mis à jour|publicado|actualizado)(\s+(on|at|am|le|el))?\s*:?\s+(.+)$").unwrap()
+});
+
+static BYLINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?i:by|von|par|por|written by|words by)\s*:?\s+(.+)$").unwrap());
+
+static LIST_ITEM: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:[-•*▪◦]|\d{1,2}[.)])\s+(.+)$").unwrap());
+
+/// What may stand beside a date on a dateline: a weekday, a time, a zone.
+static DATE_SURROUNDINGS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:[\s,.:;|·•–—-]|at|on|um|à|a las|(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:mon|tue|wed|thu|fri|sat|sun)\.?|\d{1,2}[:.h]\d{2}(?::\d{2})?|[ap]\.?m\.?|uhr|(?-i:[A-Z]{2,4})|utc[+-]\d{1,2})*$").unwrap()
+});
+
+/// Headings that start a section of questions and answers.
+pub(super) static FAQ_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(faqs?|frequently asked questions|questions and answers|q\s*&\s*a|häufige fragen)$",
+    )
+    .unwrap()
+});
+
+/// A date an article states about itself: "Updated Apr 28, 2026".
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Stamp<'a> {
+    /// Whether it says when the article was updated rather than published.
+    pub updated: bool,
+    /// The date, or why there is none.
+    pub found: Found,
+    /// The words of the stamp, e.g. "Updated Apr 28, 2026".
+    pub text: &'a str,
+}
+
+/// A line about the article rather than of it: a byline, a dateline, or both
+/// ("Jason · 2 min read · Updated Apr 28, 2026").
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(super) struct Meta<'a> {
+    /// The author, as the byline names them.
+    pub author: Option<&'a str>,
+    /// The dates it states.
+    pub stamps: Vec<Stamp<'a>>,
+}
+
+/// What a line is, judged on its own.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Line<'a> {
+    /// Navigation, share prompts, captions, legal lines.
+    Boilerplate,
+    /// "Related Articles": the list after it goes too.
+    RelatedListStart,
+    /// How the article was made ("partially drafted by editorial AI").
+    Disclosure,
+    /// A paywall's prompt ("Subscribe to continue reading").
+    Paywall,
+    /// A byline or dateline.
+    Meta(Meta<'a>),
+    /// A bulleted or numbered line of a text dump.
+    ListItem,
+    /// Anything else.
+    Content,
+}
+
+/// Classifies one line; `order` reads numeric dates on datelines.
+pub(super) fn classify(line: &str, order: Option<DateOrder>) -> Line<'_> {
+    if DISCLOSURE.is_match(line) {
+        return Line::Disclosure;
+    }
+    if RELATED.is_match(line) {
+        return Line::RelatedListStart;
+    }
+    if PAYWALL.is_match(line) {
+        return Line::Paywall;
+    }
+    if BOILERPLATE.is_match(line) {
+        return Line::Boilerplate;
+    }
+    // Before menus: "Priya Raman · 4 min read · May 8th, 2026" is short parts too.
+    if let Some(meta) = meta_line(line, order) {
+        return Line::Meta(meta);
+    }
+    if is_menu(line) {
+        return Line::Boilerplate;
+    }
+    if LIST_ITEM.is_match(line) {
+        return Line::ListItem;
+    }
+    Line::Content
+}
+
+/// A note about the author at the end of an article: "Ruth Adeyemi is the energy
+/// correspondent for Energy Post."
+pub(super) fn is_author_bio(line: &str, author: &str) -> bool {
+    static ROLE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\s+(is (a|an|the)\b|covers\b|writes (about|for)\b|reports (on|for)\b|has (covered|reported|written)\b)").unwrap()
+    });
+    line.strip_prefix(author)
+        .is_some_and(|rest| ROLE.is_match(rest) && words(line) <= 40)
+}
+
+/// The site's name, when a disclaimer or copyright line gives it.
+pub(super) fn self_named_publisher(line: &str) -> Option<&str> {
+    let captures = SELF_NAMING.captures(line)?;
+    let name = captures.get(1).or(captures.get(2))?.as_str().trim();
+    let generic = [
+        "ai",
+        "it",
+        "we",
+        "this",
+        "the ai",
+        "our ai",
+        "ai tools",
+        "the site",
+        "the author",
+        "the authors",
+        "all rights reserved",
+    ];
+    (!generic.contains(&name.to_lowercase().as_str()) && words(name) <= 4).then_some(name)
+}
+
+/// A byline, a dateline, or a line of several such segments joined by `·`, `|` or `•`.
+fn meta_line(line: &str, order: Option<DateOrder>) -> Option<Meta<'_>> {
+    let segments: Vec<&str> = line
+        .split(['·', '|', '•'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    if segments.is_empty() || words(line) > 24 {
+        return None;
+    }
+    let mut meta = Meta::default();
+    let mut named = false;
+    for segment in &segments {
+        if let Some(stamp) = stamp(segment, order) {
+            meta.stamps.push(stamp);
+        } else if let Some(author) = byline(segment) {
+            meta.author.get_or_insert(author);
+            named = true;
+        } else if segments.len() > 1 && BOILERPLATE.is_match(segment) {
+            continue; // "2 min read" beside a byline
+        } else if segments.len() > 1 && is_name(segment) && meta.author.is_none() {
+            meta.author = Some(segment);
+        } else {
+            return None;
+        }
+    }
+    (named || !meta.stamps.is_empty()).then_some(meta)
+}
+
+/// "Published May 8, 2026", "Updated 3 hours ago", or a date standing alone.
+fn stamp(segment: &str, order: Option<DateOrder>) -> Option<Stamp<'_>> {
+    let (updated, rest) = match STAMP_LABEL.captures(segment) {
+        Some(c) => {
+            let label = c[1].to_lowercase();
+            let updated = [
+                "updated",
+                "modified",
+                "aktualisiert",
+                "mis à jour",
+                "actualizado",
+            ]
+            .iter()
+            .any(|word| label.contains(word));
+            (updated, c.get(4).map_or("", |m| m.as_str()))
+        }
+        None => (false, segment),
+    };
+    let [(found, span)] = find_dates(rest, order).try_into().ok()?;
+    only_date(rest, span).then_some(Stamp {
+        updated,
+        found,
+        text: segment,
+    })
+}
+
+/// Whether `text` is the date at `span` and nothing but a weekday, time or zone.
+fn only_date(text: &str, span: Range<usize>) -> bool {
+    DATE_SURROUNDINGS.is_match(&format!("{} {}", &text[..span.start], &text[span.end..]))
+}
+
+/// The names of a byline: "By Jane Doe", "By Jane Doe and John Roe".
+fn byline(segment: &str) -> Option<&str> {
+    let names = BYLINE.captures(segment)?.get(1)?.as_str().trim();
+    let parts: Vec<&str> = names
+        .split([',', '&'])
+        .flat_map(|part| part.split(" and "))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    (!parts.is_empty() && parts.iter().all(|p| is_name(p))).then_some(names)
+}
+
+/// A navigation bar dumped as one line: links run together ("Tech FrontlineBiotech &
+/// HealthPolicy") or set apart by bars ("Home | World | Business").
+pub(super) fn is_menu(line: &str) -> bool {
+    let links: Vec<&str> = line.split(['|', '·', '•']).map(str::trim).collect();
+    let short_links = links.len() >= 3
+        && links
+            .iter()
+            .all(|l| (1..=3).contains(&words(l)) && !ends_sentence(l));
+    short_links || is_run_together(line)
+}
+
+/// Brand names like "OpenAI" or "YouTube" join words too, so it takes two joins of
+/// whole words and none of the little words that sentences and headlines have.
+fn is_run_together(line: &str) -> bool {
+    let chars: Vec<char> = line.chars().collect();
+    let joins = chars
+        .windows(3)
+        .filter(|w| w[0].is_lowercase() && w[1].is_uppercase() && w[2].is_lowercase())
+        .count();
+    let has_function_word = line.split_whitespace().any(|w| {
+        matches!(
+            w,
+            "a" | "an" | "and" | "the" | "of" | "to" | "in" | "for" | "on" | "with" | "is"
+        )
+    });
+    joins >= 2 && !has_function_word && !ends_sentence(line)
+}
+
+/// A list item's text without its bullet or number.
+pub(super) fn strip_bullet(line: &str) -> &str {
+    LIST_ITEM
+        .captures(line)
+        .and_then(|c| c.get(1))
+        .map_or(line, |m| m.as_str())
+}
+
+/// The number of words in `line`.
+pub(super) fn words(line: &str) -> usize {
+    line.split_whitespace().count()
+}
+
+/// Whether `line` ends like a sentence.
+pub(super) fn ends_sentence(line: &str) -> bool {
+    line.trim_end_matches(['"', '”', '’', '\'', ')', '»'])
+        .ends_with(['.', '!', '?', ':', ';', '…'])
+}
+
+/// A paragraph of running text: a sentence of some length.
+pub(super) fn is_paragraph(line: &str) -> bool {
+    words(line) >= 8 && ends_sentence(line)
+}
+
+/// Headline capitalization: most longer words start with a capital.
+pub(super) fn is_title_case(line: &str) -> bool {
+    let long: Vec<&str> = line
+        .split_whitespace()
+        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() > 3)
+        .collect();
+    let capitalized = long
+        .iter()
+        .filter(|w| {
+            w.chars()
+                .find(|c| c.is_alphabetic())
+                .is_some_and(char::is_uppercase)
+        })
+        .count();
+    !long.is_empty() && capitalized * 3 >= long.len() * 2
+}
+
+/// A name as bylines print it: one to four capitalized words, no digits.
+pub(super) fn is_name(line: &str) -> bool {
+    let particles = [
+        "de", "du", "des", "del", "van", "von", "der", "da", "di", "la", "le", "bin", "al", "y",
+    ];
+    (1..=4).contains(&words(line))
+        && line
+            .split_whitespace()
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase) || particles.contains(&w))
+        && !line.chars().any(|c| c.is_ascii_digit())
+        && !ends_sentence(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::date::PartialDate;
+
+    fn meta(line: &str) -> Meta<'_> {
+        match classify(line, None) {
+            Line::Meta(meta) => meta,
+            other => panic!("{line}: {other:?}"),
+        }
+    }
+
+    fn date(text: &str) -> Found {
+        Found::Date(text.parse::<PartialDate>().unwrap())
+    }
+
+    #[test]
+    fn tells_run_together_menus_from_brand_names() {
+        assert!(is_menu(
+            "Tech FrontlineBiotech & HealthPolicy & LawGrowth & LifeSpotlight"
+        ));
+        assert!(!is_menu(
+            "Microsoft and OpenAI Restructure Partnership, Making OpenAI Non-Exclusive"
+        ));
+        assert!(!is_menu("YouTube and PayPal Team Up"));
+    }
+
+    #[test]
+    fn reads_bylines_and_datelines_alone_or_together() {
+        assert_eq!(meta("By Jane Doe").author, Some("Jane Doe"));
+        assert_eq!(
+            meta("By Jane Doe and John Roe").author,
+            Some("Jane Doe and John Roe")
+        );
+        let line = meta("Jason · 2 min read · Updated Apr 28, 2026");
+        assert_eq!(line.author, Some("Jason"));
+        assert_eq!(
+            line.stamps,
+            [Stamp {
+                updated: true,
+                found: date("2026-04-28"),
+                text: "Updated Apr 28, 2026"
+            }]
+        );
+        let line = meta("Published May 8, 2026");
+        assert_eq!(
+            (line.stamps[0].updated, line.stamps[0].found),
+            (false, date("2026-05-08"))
+        );
+        assert_eq!(meta("May 8th, 2026").stamps[0].found, date("2026-05-08"));
+        assert_eq!(
+            meta("2026-05-08T09:30:00Z").stamps[0].found,
+            date("2026-05-08")
+        );
+        assert_eq!(
+            meta("Friday 8 May 2026, 09:30 BST").stamps[0].found,
+            date("2026-05-08")
+        );
+        assert_eq!(meta("Updated 3 hours ago").stamps[0].found, Found::Relative);
+        assert_eq!(
+            meta("Published 08.05.2026").stamps[0].found,
+            Found::Ambiguous
+        );
+    }
+
+    #[test]
+    fn sentences_that_start_like_bylines_or_datelines_are_content() {
+        for line in [
+            "By Friday, the deal was done.",
+            "Published in 1998, the book sold well and was translated into twelve languages.",
+            "By removing the clause, both gained.",
+        ] {
+            assert_eq!(classify(line, None), Line::Content, "{line}");
+        }
+    }
+
+    #[test]
+    fn finds_the_site_naming_itself() {
+        assert_eq!(
+            self_named_publisher(
+                "While we strive for accuracy, bytevyte can make mistakes. Users are advised to verify."
+            ),
+            Some("bytevyte")
+        );
+        assert_eq!(
+            self_named_publisher("© 2026 Vela Media. All rights reserved."),
+            Some("Vela Media")
+        );
+        assert_eq!(self_named_publisher("AI can make mistakes."), None);
+    }
+}
