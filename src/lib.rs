@@ -15,9 +15,11 @@
 //! The build is one pipeline, each stage a module: [`load`] reads the files, [`parse`]
 //! reads them into a model (with [`ingest`] for sources and [`markdown`] for editor
 //! text), [`resolve`] numbers the citations and checks the quotes, [`render`] makes the
-//! pages, and [`write`] swaps the new site into place.
+//! pages, and [`write`] swaps the new site into place. [`cache`] carries what one
+//! build can reuse into the next, for [`watch`] and [`serve`].
 #![deny(missing_docs)]
 
+pub mod cache;
 pub mod citation;
 pub mod cli;
 pub mod config;
@@ -31,11 +33,14 @@ pub mod parse;
 pub mod quote;
 pub mod render;
 pub mod resolve;
+pub mod serve;
 pub mod site_files;
 pub mod theme;
 pub mod toml_file;
+pub mod watch;
 pub mod write;
 
+use cache::BuildCache;
 use diagnostic::{Diagnostic, Problem};
 use render::OutputFile;
 use std::path::PathBuf;
@@ -76,6 +81,8 @@ impl BuildOptions {
 pub struct BuiltSite {
     /// Every file of the site, sorted by path.
     pub files: Vec<OutputFile>,
+    /// The URL the site is built for (site.toml's `base_url` or `--base-url`).
+    pub base_url: String,
     /// Figures about the build.
     pub report: BuildReport,
 }
@@ -100,15 +107,24 @@ pub struct BuildReport {
 /// Builds the site in memory: load, parse, resolve, render. On failure, every
 /// diagnostic found (errors and warnings) is returned.
 pub fn build_in_memory(options: &BuildOptions) -> Result<BuiltSite, Vec<Diagnostic>> {
+    build_in_memory_with(options, &mut BuildCache::new())
+}
+
+/// [`build_in_memory`], reusing what `cache` holds from earlier builds and leaving in it
+/// what the next build may reuse.
+pub fn build_in_memory_with(
+    options: &BuildOptions,
+    cache: &mut BuildCache,
+) -> Result<BuiltSite, Vec<Diagnostic>> {
     let started = Instant::now();
     let mut diagnostics = Vec::new();
     let stop = |diagnostics: &Vec<Diagnostic>| diagnostics.iter().any(Diagnostic::is_error);
 
-    let content = load::load(&options.root, &mut diagnostics);
+    let content = load::load(&options.root, &mut cache.files, &mut diagnostics);
     let Some(content) = content.filter(|_| !stop(&diagnostics)) else {
         return Err(diagnostics);
     };
-    let site = parse::parse(content, &mut diagnostics);
+    let site = parse::parse(content, &mut cache.sources, &mut diagnostics);
     let Some(mut site) = site.filter(|_| !stop(&diagnostics)) else {
         return Err(diagnostics);
     };
@@ -120,13 +136,13 @@ pub fn build_in_memory(options: &BuildOptions) -> Result<BuiltSite, Vec<Diagnost
         return Err(diagnostics);
     }
     let theme = theme::Theme::load(&options.root, &site.config.theme).map_err(|d| vec![d])?;
+    let tera = cache.templates.compile(&theme).map_err(|d| vec![d])?;
     let renderer = render::Renderer::new(
         &site,
         &resolved,
-        &theme,
+        tera,
         options.portable || site.config.portable,
-    )
-    .map_err(|d| vec![d])?;
+    );
     let mut files = renderer.render_pages()?;
     let pages = files.len();
     files.extend(site_files::site_files(&site, &resolved, &files));
@@ -137,6 +153,7 @@ pub fn build_in_memory(options: &BuildOptions) -> Result<BuiltSite, Vec<Diagnost
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(BuiltSite {
         files,
+        base_url: site.config.base_url().to_string(),
         report: BuildReport {
             pages,
             sources: site.sources.len(),
@@ -151,8 +168,16 @@ pub fn build_in_memory(options: &BuildOptions) -> Result<BuiltSite, Vec<Diagnost
 /// Builds the site and writes it to the output directory. On any error the previous
 /// output is left as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
+    build_with(options, &mut BuildCache::new())
+}
+
+/// [`build`], reusing what `cache` holds from earlier builds.
+pub fn build_with(
+    options: &BuildOptions,
+    cache: &mut BuildCache,
+) -> Result<BuildReport, Vec<Diagnostic>> {
     let started = Instant::now();
-    let site = build_in_memory(options)?;
+    let site = build_in_memory_with(options, cache)?;
     let out = options.out_dir();
     write::write_site(&out, &site.files).map_err(|error| {
         vec![Diagnostic::error(

@@ -4,10 +4,11 @@
 //! sources are ingested in parallel, and the timeline and FAQ are split into their
 //! entries. Every problem is recorded; the parts that could be read are kept.
 
+use crate::cache::{Ingested, SourceCache};
 use crate::config::SiteConfig;
 use crate::date::PartialDate;
 use crate::diagnostic::{Diagnostic, Problem};
-use crate::ingest::{self, Source};
+use crate::ingest::{self, Source, SourceFile};
 use crate::load::{Content, TextFile};
 use crate::markdown::{self, Markdown, Section};
 use crate::toml_file;
@@ -176,9 +177,14 @@ impl Site {
     }
 }
 
-/// Parses the loaded content. `None` if something essential could not be read.
-pub fn parse(content: Content, diagnostics: &mut Vec<Diagnostic>) -> Option<Site> {
-    let sources = ingest_sources(&content, diagnostics);
+/// Parses the loaded content, taking sources already ingested from `cache`. `None` if
+/// something essential could not be read.
+pub fn parse(
+    content: Content,
+    cache: &mut SourceCache,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Site> {
+    let sources = ingest_sources(&content, cache, diagnostics);
     let config = SiteConfig::parse(&content.site.path, &content.site.text)
         .map_err(|d| diagnostics.push(d))
         .ok();
@@ -208,22 +214,33 @@ pub fn parse(content: Content, diagnostics: &mut Vec<Diagnostic>) -> Option<Site
     })
 }
 
-fn ingest_sources(content: &Content, diagnostics: &mut Vec<Diagnostic>) -> Vec<Source> {
-    type Ingested = (Result<Source, Vec<Diagnostic>>, Vec<Diagnostic>);
-    let results: Vec<Ingested> = content
+/// Ingests the sources `cache` does not already hold, in parallel, and returns them all
+/// in `content`'s order.
+fn ingest_sources(
+    content: &Content,
+    cache: &mut SourceCache,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Source> {
+    let fresh: Vec<(&SourceFile, Ingested)> = content
         .sources
         .par_iter()
+        .filter(|file| cache.get(file).is_none())
         .map(|file| {
             let mut warnings = Vec::new();
-            (ingest::ingest(file, &mut warnings), warnings)
+            (file, (ingest::ingest(file, &mut warnings), warnings))
         })
         .collect();
-    let mut sources = Vec::with_capacity(results.len());
-    for (result, warnings) in results {
-        diagnostics.extend(warnings);
+    for (file, ingested) in fresh {
+        cache.insert(file, ingested);
+    }
+    cache.retain_paths(&content.sources.iter().map(|f| f.path.as_path()).collect());
+    let mut sources = Vec::with_capacity(content.sources.len());
+    for file in &content.sources {
+        let (result, warnings) = cache.get(file).expect("every source was ingested above");
+        diagnostics.extend(warnings.iter().cloned());
         match result {
-            Ok(source) => sources.push(source),
-            Err(errors) => diagnostics.extend(errors),
+            Ok(source) => sources.push(source.clone()),
+            Err(errors) => diagnostics.extend(errors.iter().cloned()),
         }
     }
     sources

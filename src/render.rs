@@ -29,8 +29,20 @@ pub struct OutputFile {
 pub struct Renderer<'a> {
     site: &'a Site,
     resolved: &'a Resolved,
-    tera: tera::Tera,
+    tera: &'a tera::Tera,
     links: LinkStyle,
+}
+
+/// Compiles a theme's templates (the costly part of setting up the renderer, which
+/// [`crate::cache::TemplateCache`] keeps between builds).
+pub fn compile(theme: &Theme) -> Result<tera::Tera, Diagnostic> {
+    let mut tera = tera::Tera::new();
+    tera.autoescape_on([".html", ".xml"]);
+    for (name, origin, text) in &theme.templates {
+        tera.add_raw_template(name, text)
+            .map_err(|error| template_error(origin.display().to_string(), &error))?;
+    }
+    Ok(tera)
 }
 
 #[derive(Serialize)]
@@ -139,19 +151,14 @@ pub fn source_title(source: &Source) -> &str {
 }
 
 impl<'a> Renderer<'a> {
-    /// Compiles the theme's templates.
+    /// A renderer of `site` with the compiled templates `tera` (see [`compile`]), whose
+    /// global context it fills with what every page of this site shows.
     pub fn new(
         site: &'a Site,
         resolved: &'a Resolved,
-        theme: &Theme,
+        tera: &'a mut tera::Tera,
         portable: bool,
-    ) -> Result<Self, Diagnostic> {
-        let mut tera = tera::Tera::new();
-        tera.autoescape_on([".html", ".xml"]);
-        for (name, origin, text) in &theme.templates {
-            tera.add_raw_template(name, text)
-                .map_err(|error| template_error(origin.display().to_string(), &error))?;
-        }
+    ) -> Self {
         let global = tera.global_context();
         global.insert(
             "site",
@@ -163,12 +170,12 @@ impl<'a> Renderer<'a> {
             }),
         );
         global.insert("nav", &navigation(site));
-        Ok(Renderer {
+        Renderer {
             site,
             resolved,
             tera,
             links: LinkStyle { portable },
-        })
+        }
     }
 
     /// Renders every page of the site, in parallel. Template errors are collected.
