@@ -112,23 +112,31 @@ impl SourceCache {
 /// Compiled templates and the template texts they were compiled from.
 #[derive(Default)]
 pub struct TemplateCache {
-    compiled: Option<(Vec<(String, PathBuf, String)>, tera::Tera)>,
+    compiled: Option<Compiled>,
+}
+
+struct Compiled {
+    /// [`Theme::templates`] as compiled.
+    templates: Vec<(String, PathBuf, String)>,
+    tera: tera::Tera,
 }
 
 impl TemplateCache {
     /// The theme's templates compiled, reusing the last compilation when the texts are
     /// the same.
     pub fn compile(&mut self, theme: &Theme) -> Result<&mut tera::Tera, Diagnostic> {
-        let fresh = match &self.compiled {
-            Some((templates, _)) => *templates != theme.templates,
-            None => true,
-        };
+        let fresh = self
+            .compiled
+            .as_ref()
+            .is_none_or(|compiled| compiled.templates != theme.templates);
         if fresh {
             self.compiled = None;
-            let tera = crate::render::compile(theme)?;
-            self.compiled = Some((theme.templates.clone(), tera));
+            self.compiled = Some(Compiled {
+                tera: crate::render::compile(theme)?,
+                templates: theme.templates.clone(),
+            });
         }
-        Ok(&mut self.compiled.as_mut().expect("compiled just above").1)
+        Ok(&mut self.compiled.as_mut().expect("compiled just above").tera)
     }
 }
 

@@ -81,8 +81,9 @@ impl BuildOptions {
 pub struct BuiltSite {
     /// Every file of the site, sorted by path.
     pub files: Vec<OutputFile>,
-    /// The URL the site is built for (site.toml's `base_url` or `--base-url`).
-    pub base_url: String,
+    /// The path part of the URL the site is built for (`/repo/`, or `/`), where `serve`
+    /// serves it.
+    pub base_path: String,
     /// Figures about the build.
     pub report: BuildReport,
 }
@@ -153,7 +154,7 @@ pub fn build_in_memory_with(
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(BuiltSite {
         files,
-        base_url: site.config.base_url().to_string(),
+        base_path: site.config.base_path(),
         report: BuildReport {
             pages,
             sources: site.sources.len(),
