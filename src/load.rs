@@ -153,6 +153,8 @@ fn load_sources(
     let files = files_in(root, "content/sources");
     let is_sidecar = |path: &Path| path.extension().is_some_and(|e| e == "toml");
     let mut sources = Vec::new();
+    // Sets, not scans of `sources`: a briefing may have thousands of sources.
+    let mut ids = std::collections::HashSet::new();
     for path in files.iter().filter(|p| !is_sidecar(p)) {
         let extension = path
             .extension()
@@ -180,7 +182,8 @@ fn load_sources(
         };
         let sidecar_path = path.with_extension("toml");
         let sidecar = files
-            .contains(&sidecar_path)
+            .binary_search(&sidecar_path)
+            .is_ok()
             .then(|| read_text(root, cache, &sidecar_path, true, diagnostics))
             .flatten()
             .map(|file| (file.path, file.text));
@@ -189,10 +192,7 @@ fn load_sources(
             bytes,
             sidecar,
         };
-        if sources
-            .iter()
-            .any(|other: &SourceFile| other.id() == source.id())
-        {
+        if !ids.insert(source.id()) {
             diagnostics.push(Diagnostic::error(
                 path,
                 Problem::DuplicateSource { id: source.id() },
@@ -201,11 +201,12 @@ fn load_sources(
         }
         sources.push(source);
     }
+    let used: std::collections::HashSet<PathBuf> = sources
+        .iter()
+        .map(|s| s.path.with_extension("toml"))
+        .collect();
     for sidecar in files.iter().filter(|p| is_sidecar(p)) {
-        if !sources
-            .iter()
-            .any(|s| s.path.with_extension("toml") == *sidecar)
-        {
+        if !used.contains(sidecar) {
             diagnostics.push(Diagnostic::warning(
                 sidecar,
                 Problem::Ingestion {
