@@ -29,6 +29,10 @@ pub enum Command {
     /// Work with source articles.
     #[command(subcommand)]
     Source(SourceCommand),
+    /// Serve the site from memory, rebuilding and reloading on every change.
+    Serve(ServeArgs),
+    /// Rebuild the site into the output directory on every change.
+    Watch(WatchArgs),
     /// Create a new briefing that builds, checks and publishes as it stands.
     Init(InitArgs),
 }
@@ -103,6 +107,37 @@ pub struct BuildArgs {
     pub portable: bool,
 }
 
+/// Arguments of `briefing serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub root: RootArg,
+    /// The address to listen on; another than 127.0.0.1 makes the preview public.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// The port to listen on; 0 picks a free one.
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+    /// Poll for changes instead of using the system's file events.
+    #[arg(long)]
+    pub poll: bool,
+}
+
+/// Arguments of `briefing watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub root: RootArg,
+    /// Output directory [default: ROOT/public].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Poll for changes instead of using the system's file events.
+    #[arg(long)]
+    pub poll: bool,
+}
+
 /// How `check` prints its findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -137,6 +172,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Source(SourceCommand::Inspect(args)) => inspect(args),
         Command::Init(args) => init(args),
         Command::Source(SourceCommand::Add(args)) => add(args),
+        Command::Serve(args) => serve(args),
+        Command::Watch(args) => watch(args),
     }
 }
 
@@ -220,16 +257,64 @@ fn count(diagnostics: &[Diagnostic]) -> (usize, usize, usize) {
     )
 }
 
-fn plural(n: usize, word: &str) -> String {
+pub(crate) fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// Prints a build's diagnostics for `serve` and `watch`: errors every time, warnings
+/// when they differ from the last build's.
+fn rebuild_reporter() -> impl FnMut(crate::watch::Outcome) {
+    let mut shown: Vec<Diagnostic> = Vec::new();
+    move |outcome| {
+        let diagnostics = outcome.map_or_else(|d| d, |report| report.warnings.as_slice());
+        if outcome.is_err() || diagnostics != shown.as_slice() {
+            print_diagnostics(diagnostics);
+        }
+        shown = diagnostics.to_vec();
+    }
+}
+
+fn serve(args: ServeArgs) -> ExitCode {
+    let options = crate::serve::ServeOptions {
+        build: BuildOptions {
+            fingerprint_assets: false,
+            ..BuildOptions::new(args.root.root)
+        },
+        bind: args.bind,
+        port: args.port,
+        poll: args.poll,
+    };
+    exit_on_error(crate::serve::run(&options, rebuild_reporter()))
+}
+
+fn watch(args: WatchArgs) -> ExitCode {
+    let options = BuildOptions {
+        out: args.out,
+        ..BuildOptions::new(args.root.root)
+    };
+    exit_on_error(crate::watch::run_watch(
+        &options,
+        args.poll,
+        rebuild_reporter(),
+    ))
+}
+
+fn exit_on_error<E: std::fmt::Display>(result: Result<(), E>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn build(args: BuildArgs) -> ExitCode {
     let options = BuildOptions {
-        root: args.root.root,
         out: args.out,
         base_url: args.base_url,
         portable: args.portable,
+        ..BuildOptions::new(args.root.root)
     };
     let out = options.out_dir();
     match crate::build(&options) {

@@ -16,9 +16,11 @@
 //! reads them into a model (with [`ingest`] for sources and [`markdown`] for editor
 //! text), [`resolve`] numbers the citations and checks the quotes, [`render`] makes the
 //! pages, and [`write`] swaps the new site into place. [`check`](mod@check) follows every link of
-//! a site built in memory; [`init`] starts a new briefing.
+//! a site built in memory; [`init`] starts a new briefing; [`cache`] carries what one
+//! build can reuse into the next, for [`watch`] and [`serve`].
 #![deny(missing_docs)]
 
+pub mod cache;
 pub mod check;
 pub mod citation;
 pub mod cli;
@@ -38,11 +40,14 @@ pub mod provenance;
 pub mod quote;
 pub mod render;
 pub mod resolve;
+pub mod serve;
 pub mod site_files;
 pub mod theme;
 pub mod toml_file;
+pub mod watch;
 pub mod write;
 
+use cache::BuildCache;
 use diagnostic::{Diagnostic, Problem};
 use render::OutputFile;
 use std::path::PathBuf;
@@ -59,6 +64,10 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Link to `index.html` explicitly, whatever site.toml says.
     pub portable: bool,
+    /// Name stylesheets and scripts by a hash of their content (`style.<hash>.css`), so
+    /// a deploy is never served a cached old one. `serve` turns it off: it sends no
+    /// caching headers, and a stylesheet keeping its name can be swapped in place.
+    pub fingerprint_assets: bool,
 }
 
 impl BuildOptions {
@@ -69,6 +78,7 @@ impl BuildOptions {
             out: None,
             base_url: None,
             portable: false,
+            fingerprint_assets: true,
         }
     }
 
@@ -83,6 +93,9 @@ impl BuildOptions {
 pub struct BuiltSite {
     /// Every file of the site, sorted by path.
     pub files: Vec<OutputFile>,
+    /// The path part of the URL the site is built for (`/repo/`, or `/`), where `serve`
+    /// serves it.
+    pub base_path: String,
     /// Figures about the build.
     pub report: BuildReport,
     /// The URL the site is built for, ending in `/`.
@@ -111,15 +124,24 @@ pub struct BuildReport {
 /// Builds the site in memory: load, parse, resolve, render. On failure, every
 /// diagnostic found (errors and warnings) is returned.
 pub fn build_in_memory(options: &BuildOptions) -> Result<BuiltSite, Vec<Diagnostic>> {
+    build_in_memory_with(options, &mut BuildCache::new())
+}
+
+/// [`build_in_memory`], reusing what `cache` holds from earlier builds and leaving in it
+/// what the next build may reuse.
+pub fn build_in_memory_with(
+    options: &BuildOptions,
+    cache: &mut BuildCache,
+) -> Result<BuiltSite, Vec<Diagnostic>> {
     let started = Instant::now();
     let mut diagnostics = Vec::new();
     let stop = |diagnostics: &Vec<Diagnostic>| diagnostics.iter().any(Diagnostic::is_error);
 
-    let content = load::load(&options.root, &mut diagnostics);
+    let content = load::load(&options.root, &mut cache.files, &mut diagnostics);
     let Some(content) = content.filter(|_| !stop(&diagnostics)) else {
         return Err(diagnostics);
     };
-    let site = parse::parse(content, &mut diagnostics);
+    let site = parse::parse(content, &mut cache.sources, &mut diagnostics);
     let Some(mut site) = site.filter(|_| !stop(&diagnostics)) else {
         return Err(diagnostics);
     };
@@ -137,9 +159,11 @@ pub fn build_in_memory(options: &BuildOptions) -> Result<BuiltSite, Vec<Diagnost
     };
     let last_updated =
         history::last_updated(&site, history::History::from_git(&options.root).as_ref());
-    let renderer = render::Renderer::new(&site, &resolved, &provenance, &theme, links.portable)
-        .map_err(|d| vec![d])?
-        .with_last_updated(last_updated.clone());
+    let tera = cache.templates.compile(&theme).map_err(|d| vec![d])?;
+    let assets = theme.published_assets(options.fingerprint_assets);
+    let renderer =
+        render::Renderer::new(&site, &resolved, &provenance, &assets, tera, links.portable)
+            .with_last_updated(last_updated.clone());
     let mut files = renderer.render_pages()?;
     let pages = files.len();
     files.extend(site_files::site_files(
@@ -149,20 +173,16 @@ pub fn build_in_memory(options: &BuildOptions) -> Result<BuiltSite, Vec<Diagnost
         &files,
         &last_updated,
     ));
-    files.extend(
-        theme
-            .published_assets()
-            .into_iter()
-            .map(|asset| OutputFile {
-                path: asset.path,
-                bytes: asset.bytes,
-            }),
-    );
+    files.extend(assets.into_iter().map(|asset| OutputFile {
+        path: asset.path,
+        bytes: asset.bytes,
+    }));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(BuiltSite {
         base_url: site.config.base_url().to_string(),
         editor_links: check::editor_links(&site, links),
         files,
+        base_path: site.config.base_path(),
         report: BuildReport {
             pages,
             sources: site.sources.len(),
@@ -193,8 +213,16 @@ pub fn check(options: &BuildOptions) -> Vec<Diagnostic> {
 /// Builds the site and writes it to the output directory. On any error the previous
 /// output is left as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
+    build_with(options, &mut BuildCache::new())
+}
+
+/// [`build`], reusing what `cache` holds from earlier builds.
+pub fn build_with(
+    options: &BuildOptions,
+    cache: &mut BuildCache,
+) -> Result<BuildReport, Vec<Diagnostic>> {
     let started = Instant::now();
-    let site = build_in_memory(options)?;
+    let site = build_in_memory_with(options, cache)?;
     let out = options.out_dir();
     write::write_site(&out, &site.files).map_err(|error| {
         vec![Diagnostic::error(

@@ -3,6 +3,7 @@
 //! Nothing is interpreted here beyond "is it UTF-8"; every file is read once and handed
 //! on with its path relative to the briefing's root, which is how messages name it.
 
+use crate::cache::FileCache;
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::ingest::{SOURCE_EXTENSIONS, SourceFile};
 use std::collections::HashSet;
@@ -34,11 +35,16 @@ pub struct Content {
     pub sources: Vec<SourceFile>,
 }
 
-/// Reads the files under `root/content`, recording every problem in `diagnostics`.
-/// `None` when a required file could not be read.
-pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<Content> {
+/// Reads the files under `root/content` (through `files`, which may know them already),
+/// recording every problem in `diagnostics`. `None` when a required file could not be
+/// read.
+pub fn load(
+    root: &Path,
+    files: &mut FileCache,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Content> {
     let mut read = |relative: &str, required: bool| {
-        read_text(root, Path::new(relative), required, diagnostics)
+        read_text(root, files, Path::new(relative), required, diagnostics)
     };
     let site = read("content/site.toml", true);
     let briefing = read("content/briefing.md", true);
@@ -47,9 +53,9 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<Content> {
     let pages = files_in(root, "content/pages")
         .into_iter()
         .filter(|path| path.extension().is_some_and(|e| e == "md"))
-        .filter_map(|path| read_text(root, &path, true, diagnostics))
+        .filter_map(|path| read_text(root, files, &path, true, diagnostics))
         .collect();
-    let sources = load_sources(root, diagnostics);
+    let sources = load_sources(root, files, diagnostics);
     Some(Content {
         site: site?,
         briefing: briefing?,
@@ -62,18 +68,19 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<Content> {
 
 fn read_text(
     root: &Path,
+    files: &mut FileCache,
     relative: &Path,
     required: bool,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<TextFile> {
-    match std::fs::read(root.join(relative)) {
-        Ok(bytes) => match String::from_utf8(bytes) {
+    match files.read(root, relative) {
+        Ok(bytes) => match std::str::from_utf8(&bytes) {
             Ok(text) => Some(TextFile {
                 path: relative.to_path_buf(),
-                text,
+                text: text.to_string(),
             }),
             Err(error) => {
-                let offset = error.utf8_error().valid_up_to();
+                let offset = error.valid_up_to();
                 diagnostics.push(Diagnostic::error(relative, Problem::NotUtf8 { offset }));
                 None
             }
@@ -101,8 +108,30 @@ fn read_text(
     }
 }
 
-/// The files directly in `root/dir`, relative to `root`, sorted; hidden files and
-/// editor backups (`~`, `.swp`) are skipped.
+/// Whether a file name is one that editors and tools leave beside the files they save
+/// (hidden and lock files, swap files, backups, vim's `4913` write test) rather than
+/// content. Such files are never read, and changes to them never trigger a rebuild.
+pub fn is_editor_noise(name: &str) -> bool {
+    const SUFFIXES: &[&str] = &[
+        "~",
+        ".swp",
+        ".swo",
+        ".swx",
+        ".tmp",
+        ".bak",
+        ".bck",
+        ".crswap",
+        "___jb_tmp___",
+        "___jb_old___",
+    ];
+    name.starts_with('.')
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name == "4913"
+        || SUFFIXES.iter().any(|suffix| name.ends_with(suffix))
+}
+
+/// The files directly in `root/dir`, relative to `root`, sorted; editor noise (see
+/// [`is_editor_noise`]) is skipped.
 fn files_in(root: &Path, dir: &str) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(root.join(dir))
         .min_depth(1)
@@ -110,20 +139,18 @@ fn files_in(root: &Path, dir: &str) -> Vec<PathBuf> {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|entry| entry.file_type().is_file())
-        .filter(|entry| {
-            let name = entry.file_name().to_string_lossy();
-            !name.starts_with('.')
-                && !name.ends_with('~')
-                && !name.ends_with(".swp")
-                && !name.ends_with(".tmp")
-        })
+        .filter(|entry| !is_editor_noise(&entry.file_name().to_string_lossy()))
         .map(|entry| Path::new(dir).join(entry.file_name()))
         .collect();
     files.sort();
     files
 }
 
-fn load_sources(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<SourceFile> {
+fn load_sources(
+    root: &Path,
+    cache: &mut FileCache,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<SourceFile> {
     let files = files_in(root, "content/sources");
     let is_sidecar = |path: &Path| path.extension().is_some_and(|e| e == "toml");
     let sidecars: HashSet<&Path> = files
@@ -131,6 +158,7 @@ fn load_sources(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<SourceFil
         .map(PathBuf::as_path)
         .filter(|p| is_sidecar(p))
         .collect();
+    // Sets, not scans of `sources`: a briefing may have thousands of sources.
     let mut ids: HashSet<String> = HashSet::new();
     let mut sources = Vec::new();
     for path in files.iter().filter(|p| !is_sidecar(p)) {
@@ -146,7 +174,7 @@ fn load_sources(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<SourceFil
             ));
             continue;
         }
-        let bytes = match crate::ingest::read_article(&root.join(path)) {
+        let bytes = match cache.read_article(root, path) {
             Ok(bytes) => bytes,
             Err(problem) => {
                 diagnostics.push(Diagnostic::error(path, problem));
@@ -161,7 +189,7 @@ fn load_sources(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<SourceFil
         let sidecar_path = path.with_extension("toml");
         let sidecar = sidecars
             .contains(sidecar_path.as_path())
-            .then(|| read_text(root, &sidecar_path, true, diagnostics))
+            .then(|| read_text(root, cache, &sidecar_path, true, diagnostics))
             .flatten()
             .map(|file| (file.path, file.text));
         let source = SourceFile {

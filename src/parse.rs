@@ -4,10 +4,11 @@
 //! sources are ingested in parallel, and the timeline and FAQ are split into their
 //! entries. Every problem is recorded; the parts that could be read are kept.
 
+use crate::cache::{Ingested, SourceCache};
 use crate::config::SiteConfig;
 use crate::date::PartialDate;
 use crate::diagnostic::{Diagnostic, Problem};
-use crate::ingest::{self, Source};
+use crate::ingest::{self, Source, SourceFile};
 use crate::load::{Content, TextFile};
 use crate::markdown::{self, Markdown, Section};
 use crate::toml_file;
@@ -225,13 +226,18 @@ impl Site {
     }
 }
 
-/// Parses the loaded content. `None` if something essential could not be read.
-pub fn parse(content: Content, diagnostics: &mut Vec<Diagnostic>) -> Option<Site> {
+/// Parses the loaded content, taking sources already ingested from `cache`. `None` if
+/// something essential could not be read.
+pub fn parse(
+    content: Content,
+    cache: &mut SourceCache,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Site> {
     let config = SiteConfig::parse(&content.site.path, &content.site.text)
         .map_err(|d| diagnostics.push(d))
         .ok();
     let date_order = config.as_ref().and_then(|c| c.date_order);
-    let sources = ingest_sources(&content, date_order, diagnostics);
+    let sources = ingest_sources(&content, date_order, cache, diagnostics);
     let mut files = vec![content.briefing];
     let briefing = parse_briefing(&files[0], 0, diagnostics);
     let mut add = |file: TextFile| {
@@ -258,26 +264,38 @@ pub fn parse(content: Content, diagnostics: &mut Vec<Diagnostic>) -> Option<Site
     })
 }
 
+/// Ingests the sources `cache` does not already hold, in parallel, and returns them all
+/// in `content`'s order.
 fn ingest_sources(
     content: &Content,
     date_order: Option<ingest::DateOrder>,
+    cache: &mut SourceCache,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Source> {
-    type Ingested = (Result<Source, Vec<Diagnostic>>, Vec<Diagnostic>);
-    let results: Vec<Ingested> = content
+    cache.keep_only_for(date_order);
+    let fresh: Vec<(&SourceFile, Ingested)> = content
         .sources
         .par_iter()
+        .filter(|file| cache.get(file).is_none())
         .map(|file| {
             let mut warnings = Vec::new();
-            (ingest::ingest(file, date_order, &mut warnings), warnings)
+            (
+                file,
+                (ingest::ingest(file, date_order, &mut warnings), warnings),
+            )
         })
         .collect();
-    let mut sources = Vec::with_capacity(results.len());
-    for (result, warnings) in results {
-        diagnostics.extend(warnings);
+    for (file, ingested) in fresh {
+        cache.insert(file, ingested);
+    }
+    cache.retain_paths(&content.sources.iter().map(|f| f.path.as_path()).collect());
+    let mut sources = Vec::with_capacity(content.sources.len());
+    for file in &content.sources {
+        let (result, warnings) = cache.get(file).expect("every source was ingested above");
+        diagnostics.extend(warnings.iter().cloned());
         match result {
-            Ok(source) => sources.push(source),
-            Err(errors) => diagnostics.extend(errors),
+            Ok(source) => sources.push(source.clone()),
+            Err(errors) => diagnostics.extend(errors.iter().cloned()),
         }
     }
     sources

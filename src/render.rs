@@ -32,9 +32,21 @@ pub struct Renderer<'a> {
     site: &'a Site,
     resolved: &'a Resolved,
     provenance: &'a Provenance,
-    tera: tera::Tera,
+    tera: &'a tera::Tera,
     links: LinkStyle,
     last_updated: std::collections::BTreeMap<String, PartialDate>,
+}
+
+/// Compiles a theme's templates (the costly part of setting up the renderer, which
+/// [`crate::cache::TemplateCache`] keeps between builds).
+pub fn compile(theme: &Theme) -> Result<tera::Tera, Diagnostic> {
+    let mut tera = tera::Tera::new();
+    tera.autoescape_on([".html", ".xml"]);
+    for (name, origin, text) in &theme.templates {
+        tera.add_raw_template(name, text)
+            .map_err(|error| template_error(origin.display().to_string(), &error))?;
+    }
+    Ok(tera)
 }
 
 #[derive(Serialize)]
@@ -215,20 +227,16 @@ pub fn source_title(source: &Source) -> &str {
 }
 
 impl<'a> Renderer<'a> {
-    /// Compiles the theme's templates.
+    /// A renderer of `site` with the compiled templates `tera` (see [`compile`]), whose
+    /// global context it fills with what every page of this site shows.
     pub fn new(
         site: &'a Site,
         resolved: &'a Resolved,
         provenance: &'a Provenance,
-        theme: &Theme,
+        assets: &[crate::theme::Asset],
+        tera: &'a mut tera::Tera,
         portable: bool,
-    ) -> Result<Self, Diagnostic> {
-        let mut tera = tera::Tera::new();
-        tera.autoescape_on([".html", ".xml"]);
-        for (name, origin, text) in &theme.templates {
-            tera.add_raw_template(name, text)
-                .map_err(|error| template_error(origin.display().to_string(), &error))?;
-        }
+    ) -> Self {
         let global = tera.global_context();
         global.insert(
             "site",
@@ -240,21 +248,20 @@ impl<'a> Renderer<'a> {
             }),
         );
         global.insert("nav", &navigation(site));
-        let assets: std::collections::BTreeMap<String, String> = theme
-            .published_assets()
-            .into_iter()
-            .map(|asset| (asset.name, asset.path))
+        let assets: std::collections::BTreeMap<&str, &str> = assets
+            .iter()
+            .map(|asset| (asset.name.as_str(), asset.path.as_str()))
             .collect();
         global.insert("assets", &assets);
         global.insert("locale", &site.config.language.replace('-', "_"));
-        Ok(Renderer {
+        Renderer {
             site,
             resolved,
             provenance,
             tera,
             links: LinkStyle { portable },
             last_updated: Default::default(),
-        })
+        }
     }
 
     /// Sets the pages' "last updated" days, by page path.

@@ -144,13 +144,18 @@ impl Theme {
         Ok(Theme { templates, assets })
     }
 
-    /// The static files as they are published, by name.
-    pub fn published_assets(&self) -> Vec<Asset> {
+    /// The static files as they are published, by name; stylesheets and scripts named
+    /// by their content when `fingerprint` is set.
+    pub fn published_assets(&self, fingerprint: bool) -> Vec<Asset> {
         self.assets
             .iter()
             .map(|(name, bytes)| Asset {
                 name: name.clone(),
-                path: asset_path(name, bytes),
+                path: if fingerprint {
+                    asset_path(name, bytes)
+                } else {
+                    format!("assets/{name}")
+                },
                 bytes: bytes.clone(),
             })
             .collect()

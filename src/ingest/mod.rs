@@ -402,8 +402,8 @@ impl BlockKind {
 pub struct SourceFile {
     /// The article, relative to the briefing's root.
     pub path: PathBuf,
-    /// The article's bytes.
-    pub bytes: Vec<u8>,
+    /// The article's bytes (shared with the build cache).
+    pub bytes: std::sync::Arc<[u8]>,
     /// The sidecar's path and text.
     pub sidecar: Option<(PathBuf, String)>,
 }

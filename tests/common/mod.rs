@@ -1,6 +1,8 @@
 //! A briefing in a temporary folder, built with the real `briefing` binary.
 #![allow(dead_code)]
 
+pub mod serve;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
