@@ -91,35 +91,35 @@ fn day(year: Option<i32>, month: Option<u8>, day: Option<u8>) -> Option<Found> {
 static PATTERNS: LazyLock<Vec<(Regex, DateReader)>> = LazyLock::new(|| {
     vec![
         (
-            Regex::new(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?\b").unwrap(),
+            Regex::new(r"(?-u:\b)\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?(?-u:\b)").unwrap(),
             |c, _| iso_date(&c[0]).map(Found::Date),
         ),
         (
-            Regex::new(r"\b(\d{4})/(\d{1,2})/(\d{1,2})\b").unwrap(),
+            Regex::new(r"(?-u:\b)(\d{4})/(\d{1,2})/(\d{1,2})(?-u:\b)").unwrap(),
             |c, _| day(number(c, 1), number(c, 2), number(c, 3)),
         ),
         (
-            Regex::new(r"\b(\d{1,2})([./-])(\d{1,2})[./-](\d{4})\b").unwrap(),
+            Regex::new(r"(?-u:\b)(\d{1,2})([./-])(\d{1,2})[./-](\d{4})(?-u:\b)").unwrap(),
             read_numeric,
         ),
         (
-            Regex::new(&format!(r"\b{MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b")).unwrap(),
+            Regex::new(&format!(r"(?-u:\b){MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?-u:\b)")).unwrap(),
             |c, _| day(number(c, 3), month_number(&c[1]), number(c, 2)),
         ),
         (
-            Regex::new(&format!(r"\b(\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?:of\s+|de\s+)?{MONTH},?\s+(?:de\s+)?(\d{{4}})\b")).unwrap(),
+            Regex::new(&format!(r"(?-u:\b)(\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?:of\s+|de\s+)?{MONTH},?\s+(?:de\s+)?(\d{{4}})(?-u:\b)")).unwrap(),
             |c, _| day(number(c, 3), month_number(&c[2]), number(c, 1)),
         ),
         (
-            Regex::new(&format!(r"\b{MONTH},?\s+(?:de\s+)?(\d{{4}})\b")).unwrap(),
+            Regex::new(&format!(r"(?-u:\b){MONTH},?\s+(?:de\s+)?(\d{{4}})(?-u:\b)")).unwrap(),
             |c, _| PartialDate::ym(number(c, 2)?, month_number(&c[1])?).map(Found::Date),
         ),
         (
-            Regex::new(r"\b(?:[Ii]n|[Tt]hrough|[Uu]ntil|[Bb]y|[Ss]ince|[Ff]rom|[Bb]efore|[Aa]fter|[Dd]uring|[Tt]o|(?:end|half|start|beginning|middle|rest|spring|summer|autumn|fall|winter|quarter) of|[Ee]n|[Dd]epuis|[Aa]vant|[Aa]près|jusqu'en|(?:fin|début) de|[Bb]is|[Ss]eit|[Dd]esde|[Hh]asta)\s+((?:1[6-9]|20)\d{2})\b").unwrap(),
+            Regex::new(r"(?-u:\b)(?:[Ii]n|[Tt]hrough|[Uu]ntil|[Bb]y|[Ss]ince|[Ff]rom|[Bb]efore|[Aa]fter|[Dd]uring|[Tt]o|(?:end|half|start|beginning|middle|rest|spring|summer|autumn|fall|winter|quarter) of|[Ee]n|[Dd]epuis|[Aa]vant|[Aa]près|jusqu'en|(?:fin|début) de|[Bb]is|[Ss]eit|[Dd]esde|[Hh]asta)\s+((?:1[6-9]|20)\d{2})(?-u:\b)").unwrap(),
             |c, _| Some(Found::Date(PartialDate::year(number(c, 1)?))),
         ),
         (
-            Regex::new(r"(?i)\b(?:(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|a few|several)\s+(?:sec(?:ond)?s?|min(?:ute)?s?|h(?:ou)?rs?|hours?|days?|weeks?|months?|years?)\s+ago|yesterday|just now|last (?:night|week|month|year|monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b").unwrap(),
+            Regex::new(r"(?i)(?-u:\b)(?:(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|a few|several)\s+(?:sec(?:ond)?s?|min(?:ute)?s?|h(?:ou)?rs?|hours?|days?|weeks?|months?|years?)\s+ago|yesterday|just now|last (?:night|week|month|year|monday|tuesday|wednesday|thursday|friday|saturday|sunday))(?-u:\b)").unwrap(),
             |_, _| Some(Found::Relative),
         ),
     ]

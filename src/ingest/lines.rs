@@ -17,11 +17,11 @@ static BOILERPLATE: LazyLock<RegexSet> = LazyLock::new(|| {
         r"(?i)^\W*\d+\s*min(ute)?s?\s+(read|listen)\W*$",
         r"(?i)^(share|share (this|on|via)( article| story| page)?.*|tweet|subscribe( now| today)?|sign (in|up)|log ?in|newsletter|advertisement|ad|menu|search|home|print|email|copy link|follow us.*|read more|listen( to this article)?|comments?|show comments|leave a comment|back to top|more|next|previous|close)\W*$",
         r"(?i)^(image|photo|picture|credit|source|illustration|video)\s*:",
-        r"(?i)^(©|\(c\)\s|copyright\b|all rights reserved|privacy policy|terms (of|&) (use|service)|cookie|contact us|about us)",
+        r"(?i)^(©|\(c\)\s|copyright(?-u:\b)|all rights reserved|privacy policy|terms (of|&) (use|service)|cookie|contact us|about us)",
         r"(?i)^(related|see also|also read|read also|more on this)\s*:",
         r"(?i)^(sign up|subscribe) (for|to) ",
         r"(?i)^(live|live updates|key events|latest updates|breaking( news)?)\W*$",
-        r"(?i)\b(we use cookies|this (site|website) uses cookies|accept (all )?cookies|cookie (policy|settings|preferences))\b",
+        r"(?i)(?-u:\b)(we use cookies|this (site|website) uses cookies|accept (all )?cookies|cookie (policy|settings|preferences))(?-u:\b)",
         r"(?i)^(topics?|tags?|tagged|filed under|categories|more about)\s*:",
         r"^(English|中文|Español|Deutsch|Français|Italiano|日本語|한국어|Português|Русский|العربية)(\s*[|/·]\s*\S+)*$",
     ])
@@ -143,7 +143,7 @@ pub(super) fn classify(line: &str, order: Option<DateOrder>) -> Line<'_> {
 /// correspondent for Energy Post."
 pub(super) fn is_author_bio(line: &str, author: &str) -> bool {
     static ROLE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^\s+(is (a|an|the)\b|covers\b|writes (about|for)\b|reports (on|for)\b|has (covered|reported|written)\b)").unwrap()
+        Regex::new(r"^\s+(is (a|an|the)(?-u:\b)|covers(?-u:\b)|writes (about|for)(?-u:\b)|reports (on|for)(?-u:\b)|has (covered|reported|written)(?-u:\b))").unwrap()
     });
     line.strip_prefix(author)
         .is_some_and(|rest| ROLE.is_match(rest) && words(line) <= 40)
