@@ -379,7 +379,8 @@ impl Diagnostic {
             ),
             None => title.element(annotate_snippets::Origin::path(&path)),
         }];
-        if let Some(help) = &help {
+        // A note is a finding already acknowledged: it needs no advice.
+        if let Some(help) = help.as_ref().filter(|_| self.severity != Severity::Note) {
             report.push(Group::with_title(Level::HELP.secondary_title(help)));
         }
         let renderer = if color {

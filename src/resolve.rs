@@ -75,6 +75,17 @@ impl Resolved {
         &self.entries[self.entry_of_source[source]]
     }
 
+    /// Gives `source` the next number: appends its appendix entry, returns its index.
+    fn number(&mut self, source: usize) -> usize {
+        self.entries.push(SourceEntry {
+            source,
+            number: self.entries.len() + 1,
+            backlinks: Vec::new(),
+            quotes: Vec::new(),
+        });
+        self.entries.len() - 1
+    }
+
     /// The total number of citations (each cited source in a group counts once).
     pub fn citation_count(&self) -> usize {
         self.groups.values().map(Vec::len).sum()
@@ -120,15 +131,9 @@ pub fn resolve(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Resolved {
                     );
                     continue;
                 };
-                let entry_index = *entry_of.entry(source).or_insert_with(|| {
-                    resolved.entries.push(SourceEntry {
-                        source,
-                        number: resolved.entries.len() + 1,
-                        backlinks: Vec::new(),
-                        quotes: Vec::new(),
-                    });
-                    resolved.entries.len() - 1
-                });
+                let entry_index = *entry_of
+                    .entry(source)
+                    .or_insert_with(|| resolved.number(source));
                 let entry = &mut resolved.entries[entry_index];
                 let anchor = format!("cite-{}-{}", entry.number, entry.backlinks.len() + 1);
                 entry.backlinks.push(BackLink {
@@ -181,15 +186,9 @@ fn number_uncited_sources(
     entry_of: &mut HashMap<usize, usize>,
 ) {
     for source in 0..site.sources.len() {
-        entry_of.entry(source).or_insert_with(|| {
-            resolved.entries.push(SourceEntry {
-                source,
-                number: resolved.entries.len() + 1,
-                backlinks: Vec::new(),
-                quotes: Vec::new(),
-            });
-            resolved.entries.len() - 1
-        });
+        entry_of
+            .entry(source)
+            .or_insert_with(|| resolved.number(source));
     }
     resolved.entry_of_source = (0..site.sources.len()).map(|s| entry_of[&s]).collect();
 }
