@@ -143,7 +143,7 @@ pub struct WatchArgs {
 pub enum Format {
     /// Like a compiler: file:line:column, the message, the offending line.
     Text,
-    /// `{"errors": [...], "warnings": [...]}`.
+    /// `{"errors": [...], "warnings": [...], "notes": [...]}`.
     Json,
 }
 

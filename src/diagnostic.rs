@@ -7,7 +7,7 @@
 use serde::Serialize;
 use std::fmt;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// How serious a diagnostic is: errors fail the build, warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -57,7 +57,9 @@ pub enum Problem {
     #[error("{0}")]
     InvalidDate(#[from] crate::date::InvalidDate),
     /// A page whose name is taken by one of the site's own pages.
-    #[error("a page may not be called `{name}`: the site uses that path itself")]
+    #[error(
+        "a page may not be called `{name}`: the site uses that path itself, or it is not letters, digits, `-` and `_`"
+    )]
     ReservedPage { name: String },
     /// Two source files share one id.
     #[error("two sources have the id `{id}`")]
@@ -92,6 +94,9 @@ pub enum Problem {
         count: usize,
         required: usize,
     },
+    /// An output folder the build must not replace.
+    #[error("will not write the site to this folder: {reason}")]
+    UnsafeOutput { reason: String },
     /// A template failed to compile or render.
     #[error("template error: {message}")]
     Template { message: String },
@@ -172,6 +177,7 @@ impl Problem {
             Problem::SourceConflict { .. } => "source_conflict",
             Problem::UncoveredDate { .. } => "uncovered_date",
             Problem::SingleSource { .. } => "single_source",
+            Problem::UnsafeOutput { .. } => "unsafe_output",
             Problem::Template { .. } => "template",
             Problem::BrokenLink { .. } => "broken_link",
             Problem::BrokenFragment { .. } => "broken_fragment",
@@ -203,7 +209,7 @@ impl Problem {
             ),
             Problem::QuoteNotFound { .. } => "quote the source's exact words (whitespace, quote marks and dashes may differ); check `sources/<id>/` in the built site for the source's cleaned text".to_string(),
             Problem::TimelineHeadingWithoutDate { .. } => {
-                "start each event heading with an ISO date: `## 2026-04-27 — What happened` (or `2026-04`, `2030`)".to_string()
+                "start each event heading with an ISO date and a dash or colon: `## 2026-04-27 — What happened` (or `2026-04`, `2030`; a hyphen needs spaces around it)".to_string()
             }
             Problem::ReservedPage { .. } => "rename the file in content/pages/".to_string(),
             Problem::MissingMetadata { key, .. } if key == "published" => {
@@ -425,11 +431,6 @@ impl Serialize for Diagnostic {
         item.serialize_field("help", &self.problem.help())?;
         item.end()
     }
-}
-
-/// `path` relative to `root` when it lies inside it, for shorter messages.
-pub fn display_path(root: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
 #[cfg(test)]

@@ -222,8 +222,14 @@ pub fn build_with(
     cache: &mut BuildCache,
 ) -> Result<BuildReport, Vec<Diagnostic>> {
     let started = Instant::now();
-    let site = build_in_memory_with(options, cache)?;
     let out = options.out_dir();
+    if let Some(reason) = write::unsafe_output(&options.root, &out) {
+        return Err(vec![Diagnostic::error(
+            &out,
+            Problem::UnsafeOutput { reason },
+        )]);
+    }
+    let site = build_in_memory_with(options, cache)?;
     write::write_site(&out, &site.files).map_err(|error| {
         vec![Diagnostic::error(
             &out,

@@ -197,6 +197,13 @@ fn load_sources(
             bytes,
             sidecar,
         };
+        if !crate::ingest::is_valid_id(&source.id()) {
+            diagnostics.push(Diagnostic::error(
+                path,
+                Problem::InvalidSourceId { id: source.id() },
+            ));
+            continue;
+        }
         if !ids.insert(source.id()) {
             diagnostics.push(Diagnostic::error(
                 path,

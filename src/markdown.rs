@@ -207,7 +207,7 @@ fn to_html(text: &str) -> Rendered {
     let mut index = 0;
     while index < events.len() {
         if let Event::Start(Tag::Heading { level, id, .. }) = &events[index] {
-            let level = heading_level(*level);
+            let level = *level as u8;
             let end = (index..events.len())
                 .find(|&i| matches!(events[i], Event::End(TagEnd::Heading(_))))
                 .unwrap_or(events.len());
@@ -272,10 +272,6 @@ fn visible_text(events: &[Event]) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-fn heading_level(level: HeadingLevel) -> u8 {
-    level as u8
 }
 
 /// The visible text of some events, without citation placeholders.

@@ -406,7 +406,8 @@ fn disagreement(declared: &DisagreementMeta, file: FileId, offset: usize) -> Dis
 
 /// A timeline heading: an ISO date, then a dash or colon and the event's title.
 static EVENT_HEADING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(\d{4}(?:-\d{1,2}){0,2})(?:\s*(?:—|–|-{1,2}|:|\|)\s*(.*))?$").unwrap()
+    // A hyphen needs spaces around it, so "2026-05-01 Talks" is not read as May 2026.
+    Regex::new(r"^(\d{4}(?:-\d{2}){0,2})(?:\s*[—–:|]\s*(.*)|\s+--?\s+(.*))?$").unwrap()
 });
 
 fn parse_sections<T>(
@@ -462,7 +463,11 @@ fn parse_timeline(
                     return None;
                 }
             };
-            let title = captures.get(2).map_or("", |m| m.as_str()).trim();
+            let title = captures
+                .get(2)
+                .or(captures.get(3))
+                .map_or("", |m| m.as_str())
+                .trim();
             let title = if title.is_empty() {
                 date.human()
             } else {
@@ -505,7 +510,7 @@ fn parse_faq(
 fn parse_page(file: &TextFile, id: FileId, diagnostics: &mut Vec<Diagnostic>) -> Option<Page> {
     let (meta, body): (PageMeta, _) = read_document(file, diagnostics)?;
     let slug = file.path.file_stem()?.to_string_lossy().into_owned();
-    if RESERVED_PAGES.contains(&slug.as_str()) {
+    if RESERVED_PAGES.contains(&slug.as_str()) || !ingest::is_valid_id(&slug) {
         diagnostics.push(Diagnostic::error(
             &file.path,
             Problem::ReservedPage { name: slug },

@@ -51,6 +51,9 @@ pub struct CoverageRow {
     /// Indices (in [`Site::sources`]) of the sources it cites.
     #[serde(skip)]
     pub sources: BTreeSet<usize>,
+    /// Where a briefing section's heading is in briefing.md.
+    #[serde(skip)]
+    pub heading_span: Option<std::ops::Range<usize>>,
 }
 
 /// What the provenance checks found.
@@ -357,7 +360,8 @@ fn coverage(site: &Site, resolved: &Resolved) -> Vec<CoverageRow> {
         .map(|split| split.body)
         .unwrap_or(0..file.text.len());
     let (_, sections) = split_sections(&file.text, body_range);
-    let mut anchors = body.markdown.headings.iter().filter(|h| h.level == 2);
+    // The rendered headings, in the same order: their text has no citation syntax.
+    let mut headings = body.markdown.headings.iter().filter(|h| h.level == 2);
     let mut rows: Vec<CoverageRow> = sections
         .iter()
         .map(|section| {
@@ -372,11 +376,13 @@ fn coverage(site: &Site, resolved: &Resolved) -> Vec<CoverageRow> {
                 .flatten()
                 .map(|c| c.source)
                 .collect();
+            let heading = headings.next();
             CoverageRow {
-                section: crate::markdown::strip_placeholders(&section.heading),
+                section: heading.map_or_else(|| section.heading.clone(), |h| h.text.clone()),
                 page: String::new(),
-                anchor: anchors.next().map(|h| h.id.clone()),
+                anchor: heading.map(|h| h.id.clone()),
                 sources,
+                heading_span: Some(section.heading_span.clone()),
             }
         })
         .collect();
@@ -384,6 +390,7 @@ fn coverage(site: &Site, resolved: &Resolved) -> Vec<CoverageRow> {
         section: title.to_string(),
         page: page.to_string(),
         anchor: None,
+        heading_span: None,
         sources: fragments
             .into_iter()
             .flat_map(|f| cited_sources(f, resolved))
@@ -420,11 +427,7 @@ fn report_thin_sections(site: &Site, coverage: &[CoverageRow], diagnostics: &mut
         .iter()
         .filter(|r| r.page.is_empty() && r.sources.len() < required)
     {
-        let heading = format!("## {}", row.section);
-        let at = file
-            .text
-            .find(&heading)
-            .map_or(0..0, |i| i + 3..i + heading.len());
+        let at = row.heading_span.clone().unwrap_or(0..0);
         diagnostics.push(
             Diagnostic::warning(
                 &file.path,

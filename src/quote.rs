@@ -85,9 +85,13 @@ impl QuoteIndex {
     pub fn new<'a>(blocks: impl IntoIterator<Item = &'a str>) -> Self {
         let mut normalized = String::new();
         let mut block_starts = Vec::new();
+        let mut one = String::new();
         for block in blocks {
             block_starts.push(normalized.len());
-            normalize_into(block.trim(), &mut normalized, None);
+            // Each block alone, exactly as `locate` will normalize it again.
+            one.clear();
+            normalize_into(block.trim(), &mut one, None);
+            normalized.push_str(&one);
             normalized.push('\n');
         }
         QuoteIndex {
@@ -201,6 +205,13 @@ mod tests {
         let blocks = ["  leading   spaces   and\ttabs here  "];
         let hit = find(&blocks, "spaces and tabs").unwrap();
         assert_eq!(&blocks[0][hit.range], "spaces   and\ttabs");
+    }
+
+    #[test]
+    fn a_block_opening_with_invisible_characters_maps_back_exactly() {
+        let blocks = ["First block.", "\u{200b} the very end"];
+        let hit = find(&blocks, "the very end").unwrap();
+        assert_eq!(&blocks[1][hit.range], "the very end");
     }
 
     #[test]

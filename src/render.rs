@@ -106,6 +106,8 @@ struct QuoteView<'a> {
     href: String,
     /// The quote on the original page, as a text fragment link, when the URL is known.
     original: Option<String>,
+    /// The quote's anchor, on a source page that shows no text to highlight it in.
+    anchor: Option<&'a str>,
 }
 
 /// A source as the appendix and its own page show it.
@@ -637,6 +639,9 @@ impl<'a> Renderer<'a> {
                 .map(|quote| QuoteView {
                     text: &quote.text,
                     href: self.links.link_to_anchor(from, &own_page, &quote.anchor),
+                    anchor: (from == own_page
+                        && self.site.config.source_text == crate::config::SourceText::None)
+                        .then_some(quote.anchor.as_str()),
                     original: meta
                         .url
                         .as_deref()

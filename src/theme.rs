@@ -86,10 +86,14 @@ impl Theme {
             let path = folder.join("templates").join(file);
             let (origin, bytes) = match std::fs::read(root.join(&path)) {
                 Ok(bytes) => (path, bytes),
-                Err(_) => (
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => (
                     PathBuf::from(format!("<built-in theme>/templates/{file}")),
                     builtin.to_vec(),
                 ),
+                Err(error) => {
+                    let message = error.to_string();
+                    return Err(Diagnostic::error(&path, Problem::Io { message }));
+                }
             };
             let text = String::from_utf8(bytes).map_err(|e| {
                 Diagnostic::error(

@@ -2,13 +2,39 @@
 //!
 //! The new site is written to a staging directory beside the output directory, then
 //! swapped in with renames. Until the swap, the previous output is untouched; dot
-//! entries in it (a `.git` worktree of a gh-pages branch, say) are carried over.
+//! entries in it (a `.git` worktree of a gh-pages branch, say) are carried over from
+//! the old output only once the new one is in place, and the old output is deleted
+//! only once they all are, so no failure can lose them.
 
 use crate::render::OutputFile;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::io;
 use std::path::{Path, PathBuf};
+
+/// Why `out` must not be written to as the output of the briefing at `root`, if it
+/// must not: it holds the briefing itself, or something that is not a built site.
+pub fn unsafe_output(root: &Path, out: &Path) -> Option<String> {
+    let absolute = |path: &Path| {
+        std::path::absolute(path)
+            .map(|p| p.components().collect::<PathBuf>())
+            .unwrap_or_else(|_| path.to_path_buf())
+    };
+    let (root, out) = (absolute(root), absolute(out));
+    if root.starts_with(&out) {
+        return Some("it holds the briefing itself, which building would replace".into());
+    }
+    for folder in ["content", "themes"] {
+        if out.starts_with(root.join(folder)) {
+            return Some(format!("it is inside the briefing's {folder}/ folder"));
+        }
+    }
+    let entries = std::fs::read_dir(&out).ok()?;
+    let mut names = entries.filter_map(Result::ok).map(|e| e.file_name());
+    let foreign = names.any(|n| !n.to_string_lossy().starts_with('.'));
+    (foreign && !out.join("index.html").is_file())
+        .then(|| "it is a folder with other files in it, not an earlier build (no index.html); name a new or empty folder".into())
+}
 
 /// Writes `files` to `out`, replacing what was there, keeping its dot entries.
 pub fn write_site(out: &Path, files: &[OutputFile]) -> io::Result<()> {
@@ -29,25 +55,38 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> io::Result<()> {
         .into_owned();
     let staging = parent.join(format!(".{name}.staging"));
     let old = parent.join(format!(".{name}.old"));
+    recover_interrupted_swap(out, &old, files)?;
     remove_if_present(&staging)?;
-    remove_if_present(&old)?;
     let written = write_tree(&staging, files);
     if let Err(error) = written {
         let _ = std::fs::remove_dir_all(&staging);
         return Err(error);
     }
     if out.exists() {
-        carry_over_dot_entries(out, &staging, files)?;
         std::fs::rename(out, &old)?;
         if let Err(error) = std::fs::rename(&staging, out) {
             std::fs::rename(&old, out)?;
             return Err(error);
         }
+        carry_over_dot_entries(&old, out, files)?;
         std::fs::remove_dir_all(&old)?;
     } else {
         std::fs::rename(&staging, out)?;
     }
     Ok(())
+}
+
+/// Finishes a swap that an earlier build could not: the old output is put back if
+/// the new one never arrived, or its dot entries are carried into the new one.
+fn recover_interrupted_swap(out: &Path, old: &Path, files: &[OutputFile]) -> io::Result<()> {
+    if !old.exists() {
+        return Ok(());
+    }
+    if !out.exists() {
+        return std::fs::rename(old, out);
+    }
+    carry_over_dot_entries(old, out, files)?;
+    std::fs::remove_dir_all(old)
 }
 
 fn remove_if_present(path: &Path) -> io::Result<()> {
@@ -73,13 +112,14 @@ fn write_tree(root: &Path, files: &[OutputFile]) -> io::Result<()> {
 
 /// Moves the dot entries of the old output (except ones the build writes itself)
 /// into the new one.
-fn carry_over_dot_entries(out: &Path, staging: &Path, files: &[OutputFile]) -> io::Result<()> {
-    for entry in std::fs::read_dir(out)? {
+fn carry_over_dot_entries(old: &Path, new: &Path, files: &[OutputFile]) -> io::Result<()> {
+    for entry in std::fs::read_dir(old)? {
         let entry = entry?;
         let name = entry.file_name();
         let name_text = name.to_string_lossy();
-        if name_text.starts_with('.') && !files.iter().any(|f| f.path == name_text) {
-            std::fs::rename(entry.path(), staging.join(&name))?;
+        let generated = files.iter().any(|f| f.path == name_text);
+        if name_text.starts_with('.') && !generated && !new.join(&name).exists() {
+            std::fs::rename(entry.path(), new.join(&name))?;
         }
     }
     Ok(())
@@ -94,6 +134,42 @@ mod tests {
             path: path.into(),
             bytes: text.as_bytes().to_vec(),
         }
+    }
+
+    #[test]
+    fn refuses_outputs_that_would_replace_the_briefing_or_other_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("brief");
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        assert!(unsafe_output(&root, &root).is_some());
+        assert!(unsafe_output(&root, dir.path()).is_some());
+        assert!(unsafe_output(&root, &root.join("content")).is_some());
+        assert!(unsafe_output(&root, &root.join("content/../content/x")).is_some());
+        assert!(
+            unsafe_output(&root, &root.join("public")).is_none(),
+            "a new folder"
+        );
+        let other = dir.path().join("notes");
+        std::fs::create_dir_all(&other).unwrap();
+        std::fs::write(other.join("todo.txt"), "x").unwrap();
+        assert!(
+            unsafe_output(&root, &other).is_some(),
+            "a folder of other files"
+        );
+        std::fs::write(other.join("index.html"), "x").unwrap();
+        assert!(unsafe_output(&root, &other).is_none(), "an earlier build");
+    }
+
+    #[test]
+    fn an_interrupted_swap_is_finished_without_losing_the_git_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let old = dir.path().join(".public.old");
+        std::fs::create_dir_all(old.join(".git")).unwrap();
+        std::fs::write(old.join("index.html"), "previous").unwrap();
+        write_site(&out, &[file("index.html", "new")]).unwrap();
+        assert!(out.join(".git").is_dir());
+        assert!(!old.exists());
     }
 
     #[test]

@@ -185,3 +185,57 @@ fn check_reports_errors_as_json_with_positions() {
     assert_eq!(error["kind"], "unknown_source");
     assert!(!site.root().join("public").exists(), "check writes nothing");
 }
+
+#[test]
+fn the_output_may_not_be_the_briefing_itself_or_a_folder_of_other_files() {
+    let site = TestSite::from_repo_content();
+    let content = site.root().join("content");
+    for out in [
+        site.root().to_path_buf(),
+        content.clone(),
+        content.join("public"),
+    ] {
+        let run = site.run(&["build", "--out", out.to_str().unwrap()]);
+        assert_eq!(run.status, 1, "{}", out.display());
+        assert!(
+            run.stderr.contains("will not write the site"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert!(
+        content.join("briefing.md").is_file(),
+        "the content is still there"
+    );
+    site.write("notes/todo.txt", "keep me");
+    let notes = site.root().join("notes");
+    assert_eq!(
+        site.run(&["build", "--out", notes.to_str().unwrap()])
+            .status,
+        1
+    );
+    assert_eq!(site.read("notes/todo.txt"), "keep me");
+}
+
+#[test]
+fn a_date_run_into_the_title_is_not_misread_as_a_coarser_date() {
+    fails_at(
+        "content/timeline.md",
+        |text| text + "\n## 2026-05-01 Follow-up talks\n\nText.\n",
+        "2026-05-01 Follow-up",
+        "timeline heading has no date",
+    );
+}
+
+#[test]
+fn a_source_whose_name_cannot_be_a_citation_key_is_an_error() {
+    let site = TestSite::from_repo_content();
+    site.write("content/sources/two words.txt", "A Title Of Some Length Here\n\nA paragraph of text that is long enough to be a paragraph.\n");
+    let run = site.run(&["build"]);
+    assert_eq!(run.status, 1);
+    assert!(
+        run.stderr.contains("`two words` cannot be a source id"),
+        "{}",
+        run.stderr
+    );
+}

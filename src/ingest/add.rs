@@ -94,7 +94,9 @@ fn date_order(root: &Path) -> Option<DateOrder> {
 }
 
 /// Letters, digits, `-` and `_`: a file name and a citation key at once.
-fn is_valid_id(id: &str) -> bool {
+/// Whether `id` can be both a file name and a citation key (and a URL path segment):
+/// letters, digits, `-` and `_`, not starting with `-`.
+pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
         && !id.starts_with('-')
         && id

@@ -17,7 +17,7 @@ mod lines;
 mod md;
 mod text;
 
-pub use add::{AddedSource, add_source};
+pub use add::{AddedSource, add_source, is_valid_id};
 pub use dates::{DateOrder, Found, find_dates, machine_date};
 
 use crate::date::PartialDate;

@@ -43,6 +43,8 @@ pub fn target(url: &str, base_path: &str) -> Result<Target, BadPath> {
     let decoded = percent_decode_str(path)
         .decode_utf8()
         .map_err(|_| BadPath)?;
+    // base_url may be written with or without escapes (`/caf%C3%A9/`, `/café/`).
+    let base_path = &*percent_decode_str(base_path).decode_utf8_lossy();
     if decoded.contains(['\0', '\\']) {
         return Err(BadPath);
     }
@@ -66,15 +68,39 @@ pub fn target(url: &str, base_path: &str) -> Result<Target, BadPath> {
     Ok(Target::Outside)
 }
 
+#[cfg(test)]
+mod base_path_tests {
+    use super::*;
+
+    #[test]
+    fn a_base_path_with_non_ascii_letters_matches_and_redirects() {
+        assert_eq!(
+            target("/caf%C3%A9/x", "/café/"),
+            Ok(Target::Site("x".into()))
+        );
+        assert_eq!(
+            target("/caf%C3%A9/x", "/caf%C3%A9/"),
+            Ok(Target::Site("x".into()))
+        );
+        assert_eq!(target("/", "/café/"), Ok(Target::Redirect("/café/".into())));
+        assert_eq!(header("Location", "/café/").value.as_str(), "/caf%C3%A9/");
+    }
+}
+
 /// `%2f` (`/`) and `%5c` (`\`) would turn into separators once decoded.
 fn has_encoded_separator(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     lower.contains("%2f") || lower.contains("%5c")
 }
 
-/// The response headers shared by every answer.
+/// One response header. A value with characters HTTP headers cannot carry (a
+/// `Location` under a base path like `/café/`) is sent percent-encoded.
 fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("ASCII header")
+    let value =
+        percent_encoding::utf8_percent_encode(value, percent_encoding::CONTROLS).to_string();
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).unwrap_or_else(|_| {
+        Header::from_bytes(name.as_bytes(), &b""[..]).expect("an empty value is valid")
+    })
 }
 
 type Reply = Response<Cursor<Vec<u8>>>;
