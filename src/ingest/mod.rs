@@ -280,6 +280,8 @@ pub fn read(
     order: Option<DateOrder>,
 ) -> Result<(Extracted, Vec<Diagnostic>), Diagnostic> {
     let text = decode(path, bytes)?;
+    // Positions are counted as editors count them: after the byte-order mark.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
     let mut extracted =
         extract(extension, text, order).map_err(|f| f.diagnostic(path, text, true))?;
