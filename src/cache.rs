@@ -96,7 +96,8 @@ impl FileCache {
 }
 
 /// What ingesting one source gave: the source or its errors, and its warnings.
-pub type Ingested = (Result<Source, Vec<Diagnostic>>, Vec<Diagnostic>);
+/// The source is shared with every build's [`crate::parse::Site`] rather than copied.
+pub type Ingested = (Result<Arc<Source>, Vec<Diagnostic>>, Vec<Diagnostic>);
 
 /// Ingested sources by article path, with the input they were ingested from.
 #[derive(Default)]

@@ -123,8 +123,9 @@ pub fn page_inputs(site: &Site) -> Vec<(String, Vec<PathBuf>)> {
     for page in &site.pages {
         pages.push((format!("{}/", page.slug), vec![file(page.body.file)]));
     }
-    let source_files =
-        |source: &crate::ingest::Source| [source.path.clone(), source.path.with_extension("toml")];
+    let source_files = |source: &std::sync::Arc<crate::ingest::Source>| {
+        [source.path.clone(), source.path.with_extension("toml")]
+    };
     pages.push((
         "sources/".into(),
         site.sources.iter().flat_map(source_files).collect(),

@@ -189,7 +189,7 @@ pub struct Site {
     /// Further pages, by name.
     pub pages: Vec<Page>,
     /// The sources, by id.
-    pub sources: Vec<Source>,
+    pub sources: Vec<std::sync::Arc<Source>>,
 }
 
 /// Page paths that `content/pages/` may not use.
@@ -271,7 +271,7 @@ fn ingest_sources(
     date_order: Option<ingest::DateOrder>,
     cache: &mut SourceCache,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<Source> {
+) -> Vec<std::sync::Arc<Source>> {
     cache.keep_only_for(date_order);
     let fresh: Vec<(&SourceFile, Ingested)> = content
         .sources
@@ -279,10 +279,8 @@ fn ingest_sources(
         .filter(|file| cache.get(file).is_none())
         .map(|file| {
             let mut warnings = Vec::new();
-            (
-                file,
-                (ingest::ingest(file, date_order, &mut warnings), warnings),
-            )
+            let source = ingest::ingest(file, date_order, &mut warnings);
+            (file, (source.map(std::sync::Arc::new), warnings))
         })
         .collect();
     for (file, ingested) in fresh {
@@ -294,7 +292,7 @@ fn ingest_sources(
         let (result, warnings) = cache.get(file).expect("every source was ingested above");
         diagnostics.extend(warnings.iter().cloned());
         match result {
-            Ok(source) => sources.push(source.clone()),
+            Ok(source) => sources.push(std::sync::Arc::clone(source)),
             Err(errors) => diagnostics.extend(errors.iter().cloned()),
         }
     }

@@ -362,17 +362,23 @@ fn coverage(site: &Site, resolved: &Resolved) -> Vec<CoverageRow> {
     let (_, sections) = split_sections(&file.text, body_range);
     // The rendered headings, in the same order: their text has no citation syntax.
     let mut headings = body.markdown.headings.iter().filter(|h| h.level == 2);
+    // Sorted once, so each section finds its own citations by bisection: a scan per
+    // section would grow with sections × citations.
+    let mut starts: Vec<usize> = body
+        .markdown
+        .citations
+        .iter()
+        .map(|group| group.span.start)
+        .collect();
+    starts.sort_unstable();
     let mut rows: Vec<CoverageRow> = sections
         .iter()
         .map(|section| {
-            let sources = body
-                .markdown
-                .citations
+            let first = starts.partition_point(|&start| start < section.body.start);
+            let end = starts.partition_point(|&start| start < section.body.end);
+            let sources = starts[first..end.max(first)]
                 .iter()
-                .filter(|group| {
-                    group.span.start >= section.body.start && group.span.start < section.body.end
-                })
-                .filter_map(|group| resolved.groups.get(&(body.file, group.span.start)))
+                .filter_map(|&start| resolved.groups.get(&(body.file, start)))
                 .flatten()
                 .map(|c| c.source)
                 .collect();

@@ -195,10 +195,23 @@ struct SaysView<'a> {
 struct CoverageView<'a> {
     section: &'a str,
     href: String,
-    /// One cell per appendix entry, in number order.
+    /// One cell per appendix entry, in number order, when the coverage is a table.
     cells: Vec<bool>,
+    /// The numbers and anchors of the entries cited, when it is a list.
+    cited: Vec<CitedView>,
     count: usize,
 }
+
+/// An appendix entry cited by a part of the briefing, in the coverage list.
+#[derive(Serialize)]
+struct CitedView {
+    number: usize,
+    anchor: String,
+}
+
+/// Beyond this many sources the coverage is a list per part, not a table: a table
+/// wider than that is unreadable, and its size grows with parts × sources.
+const COVERAGE_TABLE_MAX_SOURCES: usize = 40;
 
 #[derive(Serialize)]
 struct QuestionView<'a> {
@@ -419,6 +432,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn coverage(&self, from: &str) -> Vec<CoverageView<'_>> {
+        let table = self.coverage_is_table();
         self.provenance
             .coverage
             .iter()
@@ -428,15 +442,43 @@ impl<'a> Renderer<'a> {
                     Some(anchor) => self.links.link_to_anchor(from, &row.page, anchor),
                     None => self.links.link(from, &row.page),
                 },
-                cells: self
-                    .resolved
-                    .entries
-                    .iter()
-                    .map(|e| row.sources.contains(&e.source))
-                    .collect(),
+                cells: match table {
+                    true => self
+                        .resolved
+                        .entries
+                        .iter()
+                        .map(|e| row.sources.contains(&e.source))
+                        .collect(),
+                    false => Vec::new(),
+                },
+                cited: match table {
+                    true => Vec::new(),
+                    false => self.cited_entries(&row.sources),
+                },
                 count: row.sources.len(),
             })
             .collect()
+    }
+
+    /// Whether the coverage is shown as a table (few sources) or a list per part.
+    fn coverage_is_table(&self) -> bool {
+        self.resolved.entries.len() <= COVERAGE_TABLE_MAX_SOURCES
+    }
+
+    /// The appendix entries of `sources` (indices in the site), in number order.
+    fn cited_entries(&self, sources: &std::collections::BTreeSet<usize>) -> Vec<CitedView> {
+        let mut cited: Vec<CitedView> = sources
+            .iter()
+            .map(|&index| {
+                let entry = self.resolved.entry(index);
+                CitedView {
+                    number: entry.number,
+                    anchor: source_anchor(&self.site.sources[index]),
+                }
+            })
+            .collect();
+        cited.sort_by_key(|c| c.number);
+        cited
     }
 
     fn briefing(&self) -> Result<OutputFile, Diagnostic> {
@@ -682,6 +724,7 @@ impl<'a> Renderer<'a> {
         context.insert("sources", &sources);
         context.insert("legend", &legend);
         context.insert("coverage", &self.coverage(path));
+        context.insert("coverage_table", &self.coverage_is_table());
         context.insert("no_primary_source", &self.no_primary_source_note());
         context.insert("on_source_page", &false);
         self.render("sources.html", "sources/index.html".into(), context)

@@ -5,6 +5,11 @@
 //! entries in it (a `.git` worktree of a gh-pages branch, say) are carried over from
 //! the old output only once the new one is in place, and the old output is deleted
 //! only once they all are, so no failure can lose them.
+//!
+//! A file whose bytes are the same as in the previous output is not written again: the
+//! staging directory gets a hard link to the old file, so after the swap it is the
+//! same file, with its old modification time (servers, rsync and browsers see it
+//! unchanged), and a rebuild after one edit writes only the pages that edit changed.
 
 use crate::render::OutputFile;
 use rayon::prelude::*;
@@ -57,7 +62,7 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> io::Result<()> {
     let old = parent.join(format!(".{name}.old"));
     recover_interrupted_swap(out, &old, files)?;
     remove_if_present(&staging)?;
-    let written = write_tree(&staging, files);
+    let written = write_tree(&staging, files, out);
     if let Err(error) = written {
         let _ = std::fs::remove_dir_all(&staging);
         return Err(error);
@@ -96,7 +101,7 @@ fn remove_if_present(path: &Path) -> io::Result<()> {
     }
 }
 
-fn write_tree(root: &Path, files: &[OutputFile]) -> io::Result<()> {
+fn write_tree(root: &Path, files: &[OutputFile], previous: &Path) -> io::Result<()> {
     let directories: BTreeSet<PathBuf> = files
         .iter()
         .filter_map(|f| Path::new(&f.path).parent().map(|p| root.join(p)))
@@ -105,9 +110,22 @@ fn write_tree(root: &Path, files: &[OutputFile]) -> io::Result<()> {
     for directory in &directories {
         std::fs::create_dir_all(directory)?;
     }
-    files
-        .par_iter()
-        .try_for_each(|file| std::fs::write(root.join(&file.path), &file.bytes))
+    files.par_iter().try_for_each(|file| {
+        let target = root.join(&file.path);
+        let old = previous.join(&file.path);
+        if unchanged(&old, &file.bytes) && std::fs::hard_link(&old, &target).is_ok() {
+            return Ok(());
+        }
+        std::fs::write(target, &file.bytes)
+    })
+}
+
+/// Whether the file at `path` holds exactly `bytes` (the size is compared first, so a
+/// changed page is rarely read).
+fn unchanged(path: &Path, bytes: &[u8]) -> bool {
+    let same_size = std::fs::symlink_metadata(path)
+        .is_ok_and(|meta| meta.is_file() && meta.len() == bytes.len() as u64);
+    same_size && std::fs::read(path).is_ok_and(|old| old == bytes)
 }
 
 /// Moves the dot entries of the old output (except ones the build writes itself)
@@ -198,5 +216,35 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(leftovers, ["public"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_whose_bytes_are_unchanged_are_not_written_again() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let inode = |path: &str| std::fs::metadata(out.join(path)).unwrap().ino();
+        write_site(
+            &out,
+            &[file("same.html", "same"), file("edited.html", "one")],
+        )
+        .unwrap();
+        let (same, edited) = (inode("same.html"), inode("edited.html"));
+        write_site(
+            &out,
+            &[file("same.html", "same"), file("edited.html", "two")],
+        )
+        .unwrap();
+        assert_eq!(
+            inode("same.html"),
+            same,
+            "the unchanged file is the old one"
+        );
+        assert_ne!(inode("edited.html"), edited);
+        assert_eq!(
+            std::fs::read_to_string(out.join("edited.html")).unwrap(),
+            "two"
+        );
     }
 }

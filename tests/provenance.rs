@@ -322,3 +322,54 @@ fn a_quoted_citation_links_to_the_words_on_the_original_page() {
         "no text fragment link"
     );
 }
+
+/// A briefing of `count` sources, two parts each citing half of them.
+fn wide_site(count: usize) -> TestSite {
+    let mut files: Vec<(String, String)> = vec![("site.toml".into(), SITE.into())];
+    let mut body = String::from("+++\ntitle = \"Many sources\"\n+++\n");
+    for part in 0..2 {
+        body.push_str(&format!("\n## Part {part}\n\n"));
+        for i in (part * count / 2)..((part + 1) * count / 2) {
+            body.push_str(&format!("Claim {i} [@s{i:02}].\n\n"));
+        }
+    }
+    files.push(("briefing.md".into(), body));
+    for i in 0..count {
+        files.push((
+            format!("sources/s{i:02}.txt"),
+            format!(
+                "Report Number {i} on the Deal\n\nThe companies signed the agreement {i} after talks.\n"
+            ),
+        ));
+        files.push((format!("sources/s{i:02}.toml"), "undated = true\n".into()));
+    }
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    TestSite::with_files(&borrowed)
+}
+
+#[test]
+fn a_briefing_of_many_sources_lists_each_parts_sources_instead_of_a_table() {
+    let site = wide_site(41);
+    site.build_ok(&[]);
+    let appendix = site.read("public/sources/index.html");
+    assert!(!appendix.contains("<table>"), "no table of 41 columns");
+    let list = &appendix[appendix
+        .find("class=\"coverage-list\"")
+        .expect("a coverage list")..];
+    let part_0 = &list[list.find(">Part 0<").unwrap()..list.find(">Part 1<").unwrap()];
+    assert!(part_0.contains("href=\"#source-s00\">[1]</a>"), "{part_0}");
+    assert!(part_0.contains(">[20]</a>"), "{part_0}");
+    assert!(!part_0.contains(">[21]</a>"), "{part_0}");
+}
+
+#[test]
+fn a_briefing_of_few_sources_shows_its_coverage_as_a_table() {
+    let site = wide_site(40);
+    site.build_ok(&[]);
+    let appendix = site.read("public/sources/index.html");
+    assert!(appendix.contains("<table>"));
+    assert!(!appendix.contains("coverage-list"));
+}

@@ -2,7 +2,8 @@
 //!
 //! `generate(dir, n)` writes a briefing with `n` sources shaped like real page dumps
 //! (navigation, a byline, a dateline, ~600 words of body with curly quotes and dashes,
-//! a "Related articles" list), a briefing citing every source about twice (half of the
+//! a "Related articles" list); one source in ten is a saved HTML page and one in ten a
+//! markdown file with front matter instead of a text dump; a briefing citing every source about twice (half of the
 //! citations quoting it, some typed with straight quotes and hyphens where the source
 //! has curly ones and dashes), `n / 10` timeline events and an FAQ. The same `n` always
 //! gives the same bytes.
@@ -209,45 +210,138 @@ fn date_of(i: usize) -> (u32, usize, u32) {
     (2026, i % 12, 1 + (i * 7 % 28) as u32)
 }
 
-/// One source as a page dump; returns its text and its body paragraphs.
-fn source_text(i: usize, rng: &mut Rng) -> (String, Vec<String>) {
-    let (year, month, day) = date_of(i);
+/// What one source says, before it is dressed as a text dump, a page or markdown.
+struct Article {
+    title: String,
+    publisher: &'static str,
+    author: &'static str,
+    date: (u32, usize, u32),
+    paragraphs: Vec<String>,
+    related: [String; 2],
+}
+
+fn article(i: usize, rng: &mut Rng) -> Article {
     let title: Vec<String> = (0..7 + rng.below(4))
         .map(|_| capitalize(rng.pick(WORDS)))
         .collect();
-    let mut text = String::new();
-    let publisher = PUBLISHERS[i % PUBLISHERS.len()];
-    writeln!(
-        text,
-        "Skip to content\n{}\nBusinessTechnologyPoliticsMarkets\n",
-        publisher.split(' ').next().unwrap_or(publisher)
-    )
-    .unwrap();
-    writeln!(text, "{} number {i}\n", title.join(" ")).unwrap();
-    writeln!(
-        text,
-        "By {}\n· 4 min read\nPublished {} {day}, {year}\n",
-        NAMES[i % NAMES.len()],
-        MONTHS[month]
-    )
-    .unwrap();
     let mut paragraphs = Vec::new();
     let mut words = 0;
     while words < 600 {
         let paragraph: Vec<String> = (0..3 + rng.below(4)).map(|_| sentence(rng)).collect();
         let paragraph = paragraph.join(" ");
         words += paragraph.split_whitespace().count();
-        writeln!(text, "{paragraph}\n").unwrap();
         paragraphs.push(paragraph);
+    }
+    let related = [
+        format!("{} moves again", capitalize(rng.pick(WORDS))),
+        format!("Why {} matters", rng.pick(WORDS)),
+    ];
+    Article {
+        title: format!("{} number {i}", title.join(" ")),
+        publisher: PUBLISHERS[i % PUBLISHERS.len()],
+        author: NAMES[i % NAMES.len()],
+        date: date_of(i),
+        paragraphs,
+        related,
+    }
+}
+
+/// The article as a plain-text page dump.
+fn as_text(a: &Article) -> String {
+    let (year, month, day) = a.date;
+    let mut text = String::new();
+    let short = a.publisher.split(' ').next().unwrap_or(a.publisher);
+    writeln!(
+        text,
+        "Skip to content\n{short}\nBusinessTechnologyPoliticsMarkets\n"
+    )
+    .unwrap();
+    writeln!(text, "{}\n", a.title).unwrap();
+    writeln!(
+        text,
+        "By {}\n· 4 min read\nPublished {} {day}, {year}\n",
+        a.author, MONTHS[month]
+    )
+    .unwrap();
+    for paragraph in &a.paragraphs {
+        writeln!(text, "{paragraph}\n").unwrap();
     }
     writeln!(
         text,
-        "Related Articles\n- {} moves again\n- Why {} matters",
-        capitalize(rng.pick(WORDS)),
-        rng.pick(WORDS)
+        "Related Articles\n- {}\n- {}",
+        a.related[0], a.related[1]
     )
     .unwrap();
-    (text, paragraphs)
+    text
+}
+
+/// The article as a saved web page: metadata in `<meta>`, navigation, an `<article>`
+/// and a footer.
+fn as_html(a: &Article) -> String {
+    let (year, month, day) = a.date;
+    let mut html = String::new();
+    writeln!(
+        html,
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>{} | {}</title>\n\
+         <meta name=\"author\" content=\"{}\">\n\
+         <meta property=\"article:published_time\" content=\"{year}-{:02}-{day:02}T09:00:00Z\">\n\
+         <meta property=\"og:site_name\" content=\"{}\">\n</head><body>\n\
+         <nav class=\"menu\"><a href=\"/\">Home</a> <a href=\"/business\">Business</a> <a href=\"/tech\">Technology</a></nav>\n\
+         <article>\n<h1>{}</h1>\n<p class=\"byline\">By <span class=\"author\">{}</span></p>",
+        a.title,
+        a.publisher,
+        a.author,
+        month + 1,
+        a.publisher,
+        a.title,
+        a.author
+    )
+    .unwrap();
+    for paragraph in &a.paragraphs {
+        writeln!(html, "<p>{paragraph}</p>").unwrap();
+    }
+    writeln!(
+        html,
+        "</article>\n<aside class=\"related\"><h2>Related Articles</h2><ul><li><a href=\"/a\">{}</a></li><li><a href=\"/b\">{}</a></li></ul></aside>\n\
+         <footer>© {year} {}. All rights reserved.</footer>\n</body></html>",
+        a.related[0], a.related[1], a.publisher
+    )
+    .unwrap();
+    html
+}
+
+/// The article as markdown with TOML front matter.
+fn as_markdown(a: &Article) -> String {
+    let (year, month, day) = a.date;
+    let mut md = format!(
+        "+++\ntitle = \"{}\"\nauthor = \"{}\"\npublisher = \"{}\"\ndate = {year}-{:02}-{day:02}\n+++\n\n# {}\n\n",
+        a.title,
+        a.author,
+        a.publisher,
+        month + 1,
+        a.title
+    );
+    for paragraph in &a.paragraphs {
+        writeln!(md, "{paragraph}\n").unwrap();
+    }
+    writeln!(
+        md,
+        "## Related Articles\n\n- {}\n- {}",
+        a.related[0], a.related[1]
+    )
+    .unwrap();
+    md
+}
+
+/// Source `i`: its file name and bytes, and its body paragraphs.
+fn source_file(i: usize, rng: &mut Rng) -> (String, String, Vec<String>) {
+    let a = article(i, rng);
+    let (extension, text) = match i % 10 {
+        3 => ("html", as_html(&a)),
+        7 => ("md", as_markdown(&a)),
+        _ => ("txt", as_text(&a)),
+    };
+    (format!("s{i:06}.{extension}"), text, a.paragraphs)
 }
 
 /// A quote of 5–8 words from one of `paragraphs`, sometimes retyped with straight
@@ -289,8 +383,8 @@ pub fn generate(dir: &Path, n: usize) -> std::io::Result<()> {
     let mut rng = Rng(0x5eed_0000_0000_0001 ^ n as u64);
     let mut all_paragraphs = Vec::with_capacity(n);
     for i in 0..n {
-        let (text, paragraphs) = source_text(i, &mut rng);
-        std::fs::write(sources.join(format!("s{i:06}.txt")), text)?;
+        let (name, text, paragraphs) = source_file(i, &mut rng);
+        std::fs::write(sources.join(name), text)?;
         all_paragraphs.push(paragraphs);
     }
     std::fs::write(

@@ -84,11 +84,22 @@ impl Body {
 
     /// Reads one piece of the article.
     pub fn push(&mut self, piece: Piece) {
+        self.push_classified(piece, None);
+    }
+
+    /// [`Body::push`] for a piece whose text, trimmed, the reader has already classified
+    /// (as `line`): a text dump classifies every line to find its header.
+    pub fn push_classified(&mut self, piece: Piece, line: Option<Line>) {
         let text = piece.text.trim();
         if text.is_empty() {
             return;
         }
-        let line = classify(text, self.order);
+        // A byline's stamps point into the text they were read from: read them again
+        // from the piece's own copy.
+        let line = match line {
+            Some(line) if !matches!(line, Line::Meta(_)) => line,
+            _ => classify(text, self.order),
+        };
         let related_item = self.in_related
             && (piece.kind == BlockKind::ListItem || (line == Line::Content && !is_sentence(text)));
         self.in_related = match line {
@@ -132,7 +143,8 @@ impl Body {
             }
             _ => self.content(&piece),
         }
-        self.previous = text.to_string();
+        self.previous.clear();
+        self.previous.push_str(text);
     }
 
     /// A byline or dateline: metadata, and the dateline stays as words one may quote.

@@ -145,10 +145,24 @@ fn read_numeric(captures: &regex::Captures, order: Option<DateOrder>) -> Option<
     }
 }
 
+/// All of [`PATTERNS`] at once, to learn in one pass over a text which of them can
+/// match it at all.
+static ANY_PATTERN: LazyLock<regex::RegexSet> = LazyLock::new(|| {
+    regex::RegexSet::new(PATTERNS.iter().map(|(pattern, _)| pattern.as_str()))
+        .expect("the patterns compile one by one")
+});
+
 /// Every date-like piece of `text`, with its byte range, in order of appearance.
 pub fn find_dates(text: &str, order: Option<DateOrder>) -> Vec<(Found, Range<usize>)> {
     let mut found: Vec<(Found, Range<usize>)> = Vec::new();
-    for (pattern, read) in PATTERNS.iter() {
+    // Every pattern but the last (relative dates) needs a digit; most paragraphs have
+    // none, and then one pattern is run instead of all of them.
+    let candidates: Vec<usize> = if text.bytes().any(|b| b.is_ascii_digit()) {
+        ANY_PATTERN.matches(text).into_iter().collect()
+    } else {
+        vec![PATTERNS.len() - 1]
+    };
+    for (pattern, read) in candidates.into_iter().map(|i| &PATTERNS[i]) {
         for captures in pattern.captures_iter(text) {
             let span = captures.get(0).map_or(0..0, |m| m.range());
             let overlaps = found

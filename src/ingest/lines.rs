@@ -171,12 +171,16 @@ pub(super) fn self_named_publisher(line: &str) -> Option<&str> {
 
 /// A byline, a dateline, or a line of several such segments joined by `·`, `|` or `•`.
 fn meta_line(line: &str, order: Option<DateOrder>) -> Option<Meta<'_>> {
+    // Checked first: most lines are paragraphs, far longer than any dateline.
+    if more_words_than(line, 24) {
+        return None;
+    }
     let segments: Vec<&str> = line
         .split(['·', '|', '•'])
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .collect();
-    if segments.is_empty() || words(line) > 24 {
+    if segments.is_empty() {
         return None;
     }
     let mut meta = Meta::default();
@@ -244,29 +248,35 @@ fn byline(segment: &str) -> Option<&str> {
 /// A navigation bar dumped as one line: links run together ("Tech FrontlineBiotech &
 /// HealthPolicy") or set apart by bars ("Home | World | Business").
 pub(super) fn is_menu(line: &str) -> bool {
-    let links: Vec<&str> = line.split(['|', '·', '•']).map(str::trim).collect();
-    let short_links = links.len() >= 3
-        && links
-            .iter()
-            .all(|l| (1..=3).contains(&words(l)) && !ends_sentence(l));
+    let separators = line.matches(['|', '·', '•']).count();
+    let short_links = separators >= 2
+        && line
+            .split(['|', '·', '•'])
+            .map(str::trim)
+            .all(|l| !l.is_empty() && !more_words_than(l, 3) && !ends_sentence(l));
     short_links || is_run_together(line)
 }
 
 /// Brand names like "OpenAI" or "YouTube" join words too, so it takes two joins of
 /// whole words and none of the little words that sentences and headlines have.
 fn is_run_together(line: &str) -> bool {
-    let chars: Vec<char> = line.chars().collect();
-    let joins = chars
-        .windows(3)
-        .filter(|w| w[0].is_lowercase() && w[1].is_uppercase() && w[2].is_lowercase())
-        .count();
-    let has_function_word = line.split_whitespace().any(|w| {
-        matches!(
-            w,
-            "a" | "an" | "and" | "the" | "of" | "to" | "in" | "for" | "on" | "with" | "is"
-        )
-    });
-    joins >= 2 && !has_function_word && !ends_sentence(line)
+    let mut joins = 0;
+    let (mut before, mut last) = (' ', ' ');
+    for c in line.chars() {
+        if before.is_lowercase() && last.is_uppercase() && c.is_lowercase() {
+            joins += 1;
+        }
+        (before, last) = (last, c);
+    }
+    let has_function_word = || {
+        line.split_whitespace().any(|w| {
+            matches!(
+                w,
+                "a" | "an" | "and" | "the" | "of" | "to" | "in" | "for" | "on" | "with" | "is"
+            )
+        })
+    };
+    joins >= 2 && !ends_sentence(line) && !has_function_word()
 }
 
 /// A list item's text without its bullet or number.
@@ -282,6 +292,12 @@ pub(super) fn words(line: &str) -> usize {
     line.split_whitespace().count()
 }
 
+/// Whether `line` has more than `n` words, counting no further than needed: cheap on
+/// long paragraphs.
+pub(super) fn more_words_than(line: &str, n: usize) -> bool {
+    line.split_whitespace().nth(n).is_some()
+}
+
 /// Whether `line` ends like a sentence.
 pub(super) fn ends_sentence(line: &str) -> bool {
     line.trim_end_matches(['"', '”', '’', '\'', ')', '»'])
@@ -290,7 +306,7 @@ pub(super) fn ends_sentence(line: &str) -> bool {
 
 /// A paragraph of running text: a sentence of some length.
 pub(super) fn is_paragraph(line: &str) -> bool {
-    words(line) >= 8 && ends_sentence(line)
+    ends_sentence(line) && more_words_than(line, 7)
 }
 
 /// Headline capitalization: most longer words start with a capital.

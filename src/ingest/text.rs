@@ -7,7 +7,9 @@
 //! rest is the body; every line then goes through the shared rules of [`super::body`].
 
 use super::body::{Body, Piece};
-use super::lines::{Line, classify, ends_sentence, is_name, is_paragraph, is_title_case, words};
+use super::lines::{
+    Line, classify, ends_sentence, is_name, is_paragraph, is_title_case, more_words_than, words,
+};
 use super::{BlockKind, DateOrder, Extracted};
 use regex::Regex;
 use std::ops::Range;
@@ -30,12 +32,12 @@ fn is_time(line: &str) -> bool {
 fn is_heading(line: &str) -> bool {
     !ends_sentence(line)
         && !is_time(line)
-        && (words(line) <= 8 || (words(line) <= 14 && is_title_case(line)))
+        && (!more_words_than(line, 8) || (!more_words_than(line, 14) && is_title_case(line)))
 }
 
 /// A long fragment that is not a sentence: an image's alt text or caption.
 fn is_caption(line: &str) -> bool {
-    !ends_sentence(line) && words(line) > 14 && !is_title_case(line)
+    !ends_sentence(line) && more_words_than(line, 14) && !is_title_case(line)
 }
 
 /// One non-empty line of the dump, trimmed, with its byte range in the file and what
@@ -76,11 +78,14 @@ pub fn extract(text: &str, order: Option<DateOrder>) -> Extracted {
     read_header(header, &mut body);
     for line in rest {
         let piece = |kind| Piece::new(kind, line.text, Some(line.origin.clone()));
+        let kind = Some(line.kind.clone());
         match line.kind {
-            Line::ListItem => body.push(piece(BlockKind::ListItem)),
-            Line::Content if is_heading(line.text) => body.push(piece(BlockKind::Heading)),
+            Line::ListItem => body.push_classified(piece(BlockKind::ListItem), kind),
+            Line::Content if is_heading(line.text) => {
+                body.push_classified(piece(BlockKind::Heading), kind)
+            }
             Line::Content if is_caption(line.text) => body.remove(line.text),
-            _ => body.push(piece(BlockKind::Paragraph)),
+            _ => body.push_classified(piece(BlockKind::Paragraph), kind),
         }
     }
     body.finish()
