@@ -102,6 +102,11 @@ impl PartialDate {
     }
 }
 
+/// The English name of month `month` (1–12).
+pub fn month_name(month: u8) -> &'static str {
+    MONTH_NAMES[usize::from(month.clamp(1, 12)) - 1]
+}
+
 /// The month number (1–12) of an English month name or its usual abbreviation.
 pub fn month_from_name(name: &str) -> Option<u8> {
     let lower = name.trim_end_matches('.').to_ascii_lowercase();

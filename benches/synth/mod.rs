@@ -138,20 +138,6 @@ const PUBLISHERS: &[&str] = &[
     "Market Watcher",
     "Cloud Report",
 ];
-const MONTHS: &[&str] = &[
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 /// A small deterministic random generator (xorshift64*), so runs are comparable.
 struct Rng(u64);
@@ -260,7 +246,8 @@ fn as_text(a: &Article) -> String {
     writeln!(
         text,
         "By {}\n· 4 min read\nPublished {} {day}, {year}\n",
-        a.author, MONTHS[month]
+        a.author,
+        briefing::date::month_name(month as u8 + 1)
     )
     .unwrap();
     for paragraph in &a.paragraphs {
