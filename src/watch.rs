@@ -150,6 +150,8 @@ enum Signal {
 struct Scope {
     root: PathBuf,
     excluded: Option<PathBuf>,
+    /// Where `content/` really is when it is a symlink: events name the target.
+    content_target: Option<PathBuf>,
 }
 
 impl Scope {
@@ -162,7 +164,11 @@ impl Scope {
         {
             return None;
         }
-        let relative = path.strip_prefix(&self.root).ok()?;
+        let relative = match (path.strip_prefix(&self.root), &self.content_target) {
+            (Ok(relative), _) => relative.to_path_buf(),
+            (Err(_), Some(target)) => Path::new("content").join(path.strip_prefix(target).ok()?),
+            (Err(_), None) => return None,
+        };
         let mut components = relative.components();
         match components.next() {
             Some(Component::Normal(top)) if top == "content" || top == "themes" => {}
@@ -280,6 +286,7 @@ impl Watcher {
         let scope = Scope {
             root: root.clone(),
             excluded: output.and_then(canonical_or_planned),
+            content_target: (content != root.join("content")).then(|| content.clone()),
         };
         let (sender, receiver) = mpsc::channel();
         let handler = || event_handler(scope.clone(), sender.clone());
@@ -379,7 +386,21 @@ mod tests {
         Scope {
             root: PathBuf::from("/b"),
             excluded: Some(PathBuf::from("/b/content/out")),
+            content_target: None,
         }
+    }
+
+    #[test]
+    fn a_symlinked_content_folder_is_seen_under_its_target() {
+        let scope = Scope {
+            content_target: Some(PathBuf::from("/elsewhere/content")),
+            ..scope()
+        };
+        assert_eq!(
+            scope.relevant(Path::new("/elsewhere/content/briefing.md")),
+            Some(PathBuf::from("content/briefing.md"))
+        );
+        assert_eq!(scope.relevant(Path::new("/elsewhere/other.md")), None);
     }
 
     #[test]
