@@ -219,7 +219,6 @@ pub struct Watcher {
     root: PathBuf,
     themes_watched: bool,
     mode: Mode,
-    sender: Sender<Signal>,
     receiver: Receiver<Signal>,
 }
 
@@ -289,6 +288,12 @@ impl Watcher {
             content_target: (content != root.join("content")).then(|| content.clone()),
         };
         let (sender, receiver) = mpsc::channel();
+        // Ctrl-C is handled from the start, before the first build prints anything, so
+        // an interrupt that comes early still stops cleanly.
+        let stop = sender.clone();
+        ctrlc::set_handler(move || {
+            let _ = stop.send(Signal::Stop);
+        })?;
         let handler = || event_handler(scope.clone(), sender.clone());
         // Content recursively; the root itself only to notice `themes/` appearing.
         let watch_folders = |mut debouncer: Debouncer| -> notify::Result<Debouncer> {
@@ -328,7 +333,6 @@ impl Watcher {
             root,
             themes_watched: false,
             mode,
-            sender,
             receiver,
         };
         watcher.watch_themes();
@@ -352,10 +356,6 @@ impl Watcher {
 
     /// Calls `rebuild` with each coalesced batch of changes until Ctrl-C is pressed.
     pub fn run(mut self, mut rebuild: impl FnMut(&Changes)) -> Result<(), WatchError> {
-        let stop = self.sender.clone();
-        ctrlc::set_handler(move || {
-            let _ = stop.send(Signal::Stop);
-        })?;
         while let Some(changes) = self.next_changes() {
             self.watch_themes();
             rebuild(&changes);

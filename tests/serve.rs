@@ -367,6 +367,8 @@ fn editor_swap_and_backup_files_do_not_trigger_rebuilds() {
     // Then a real edit: the next event must be its reload, and the only rebuild.
     edit_briefing(&site, "## What happened", "## What happened next");
     events.next_named("reload");
+    // The line about a rebuild is printed just after its site is served.
+    served.wait_for_stderr("the rebuild line", |e| e.contains("changed: rebuilt"));
     let stderr = served.stderr();
     assert_eq!(stderr.matches(" changed: ").count(), 1, "{stderr}");
     assert!(stderr.contains("content/briefing.md changed"), "{stderr}");

@@ -101,6 +101,21 @@ impl Hub {
         let (sender, receiver) = mpsc::channel();
         let hello = {
             let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
+            // Each stream holds a thread: past the cap, forget streams whose page has
+            // gone, and refuse new ones if there are still too many (a preview bound to
+            // a public address must not be made to spawn threads without end).
+            if clients.1.len() >= MAX_STREAMS {
+                clients
+                    .1
+                    .retain(|client| client.send(String::new()).is_ok());
+            }
+            if clients.1.len() >= MAX_STREAMS {
+                drop(clients);
+                let busy = tiny_http::Response::from_string("too many live-reload connections")
+                    .with_status_code(503);
+                let _ = request.respond(busy);
+                return;
+            }
             clients.1.push(sender);
             message("hello", json!({ "version": self.current().version }))
         };
@@ -130,6 +145,9 @@ impl Hub {
         });
     }
 }
+
+/// The most event streams open at once.
+const MAX_STREAMS: usize = 128;
 
 /// One Server-Sent Event.
 fn message(event: &str, data: serde_json::Value) -> String {
