@@ -174,7 +174,7 @@ impl Resolver<'_> {
     /// Resolves `href` found on a page in the folder `page_dir` (a site path).
     fn resolve(&self, page_dir: &str, href: &str) -> Target {
         let href = href.trim();
-        let base_path = base_path(self.base_url);
+        let base_path = crate::config::url_path(self.base_url);
         let (from, relative) = if let Some(rest) = href.strip_prefix(self.base_url) {
             ("", rest)
         } else if has_scheme(href) || href.starts_with("//") {
@@ -210,16 +210,6 @@ impl Resolver<'_> {
             None => Target::Missing,
         }
     }
-}
-
-/// The path of a base URL, e.g. `/repo/`.
-fn base_path(base_url: &str) -> &str {
-    let after_scheme = base_url
-        .split_once("://")
-        .map_or(base_url, |(_, rest)| rest);
-    after_scheme
-        .find('/')
-        .map_or("/", |slash| &after_scheme[slash..])
 }
 
 /// Whether a URL starts with a scheme (`https:`, `mailto:`).

@@ -124,13 +124,17 @@ impl SiteConfig {
 
     /// The path part of the base URL, e.g. `/repo/` (or `/`).
     pub fn base_path(&self) -> String {
-        let url = self.base_url();
-        let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
-        match after_scheme.find('/') {
-            Some(slash) => after_scheme[slash..].to_string(),
-            None => "/".to_string(),
-        }
+        url_path(self.base_url()).to_string()
     }
+}
+
+/// The path part of an absolute URL, e.g. `/repo/` of `https://o.github.io/repo/`
+/// (`/` when it has none).
+pub fn url_path(url: &str) -> &str {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    after_scheme
+        .find('/')
+        .map_or("/", |slash| &after_scheme[slash..])
 }
 
 #[cfg(test)]

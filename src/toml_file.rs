@@ -38,28 +38,58 @@ pub struct FrontMatter {
 /// Finds the `+++` front matter at the start of `text`.
 pub fn split_front_matter(path: &Path, text: &str) -> Result<FrontMatter, Diagnostic> {
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let rest = &text[start..];
-    let Some(after_open) = rest
-        .strip_prefix("+++")
-        .and_then(|r| r.strip_prefix('\n').or(r.strip_prefix("\r\n")))
-    else {
-        return Ok(FrontMatter {
+    match fenced(text, start, "+++") {
+        Fenced::Block { inner, body_start } => Ok(FrontMatter {
+            toml: Some(inner),
+            body: body_start..text.len(),
+        }),
+        Fenced::None => Ok(FrontMatter {
             toml: None,
             body: start..text.len(),
-        });
+        }),
+        Fenced::Unclosed => {
+            Err(Diagnostic::error(path, Problem::UnclosedFrontMatter).at(text, start..start + 3))
+        }
+    }
+}
+
+/// What stands at the start of a text: a block between two `fence` lines, or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fenced {
+    /// No opening fence line.
+    None,
+    /// An opening fence line and no closing one.
+    Unclosed,
+    /// The block: the bytes between the fence lines, and where the rest begins.
+    Block {
+        /// Byte range of the text between the fence lines.
+        inner: Range<usize>,
+        /// Byte offset just past the closing fence line.
+        body_start: usize,
+    },
+}
+
+/// Looks for a block opened at byte `start` of `text` by a line holding only `fence`
+/// (`+++`, `---`) and closed by the next such line: front matter in TOML or YAML.
+pub fn fenced(text: &str, start: usize, fence: &str) -> Fenced {
+    let Some(after_open) = text[start..]
+        .strip_prefix(fence)
+        .and_then(|r| r.strip_prefix('\n').or(r.strip_prefix("\r\n")))
+    else {
+        return Fenced::None;
     };
-    let toml_start = text.len() - after_open.len();
-    let mut line_start = toml_start;
+    let inner_start = text.len() - after_open.len();
+    let mut line_start = inner_start;
     for line in after_open.split_inclusive('\n') {
-        if line.trim_end() == "+++" {
-            return Ok(FrontMatter {
-                toml: Some(toml_start..line_start),
-                body: (line_start + line.len())..text.len(),
-            });
+        if line.trim_end() == fence {
+            return Fenced::Block {
+                inner: inner_start..line_start,
+                body_start: line_start + line.len(),
+            };
         }
         line_start += line.len();
     }
-    Err(Diagnostic::error(path, Problem::UnclosedFrontMatter).at(text, start..start + 3))
+    Fenced::Unclosed
 }
 
 #[cfg(test)]

@@ -598,21 +598,7 @@ fn lastmod(sitemap: &str, page: &str) -> String {
 fn build_into_files(root: &std::path::Path) -> BTreeMap<String, Vec<u8>> {
     let run = common::run(common::briefing().args(["build", "--root"]).arg(root));
     assert_eq!(run.status, 0, "{}", run.stderr);
-    let public = root.join("public");
-    walkdir::WalkDir::new(&public)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let path = e
-                .path()
-                .strip_prefix(&public)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            (path, std::fs::read(e.path()).unwrap())
-        })
-        .collect()
+    common::files_under(&root.join("public"))
 }
 
 #[test]

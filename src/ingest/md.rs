@@ -37,35 +37,23 @@ pub fn extract(text: &str, order: Option<DateOrder>) -> Result<Extracted, Findin
 
 /// The front matter as an object, and where the markdown body starts.
 fn front_matter(text: &str, start: usize) -> Result<(Option<Map<String, Value>>, usize), Finding> {
-    let rest = &text[start..];
-    let Some((fence, after_open)) = ["+++", "---"].iter().find_map(|fence| {
-        let after = rest.strip_prefix(fence)?;
-        let after = after.strip_prefix('\n').or(after.strip_prefix("\r\n"))?;
-        Some((*fence, after))
-    }) else {
-        return Ok((None, start));
-    };
-    let open_end = text.len() - after_open.len();
-    let mut line_start = open_end;
-    let mut close = None;
-    for line in after_open.split_inclusive('\n') {
-        if line.trim_end() == fence {
-            close = Some((line_start, line_start + line.len()));
-            break;
-        }
-        line_start += line.len();
-    }
-    let Some((close_start, body_start)) = close else {
-        return match fence {
-            "+++" => Err(Finding {
+    use crate::toml_file::{Fenced, fenced};
+    let found = ["+++", "---"]
+        .into_iter()
+        .map(|fence| (fence, fenced(text, start, fence)))
+        .find(|(_, found)| *found != Fenced::None);
+    let (fence, range, body_start) = match found {
+        None => return Ok((None, start)),
+        Some((fence, Fenced::Block { inner, body_start })) => (fence, inner, body_start),
+        // `---` with no closing line is a thematic break, not front matter.
+        Some(("---", _)) => return Ok((None, start)),
+        Some(_) => {
+            return Err(Finding {
                 problem: Problem::UnclosedFrontMatter,
                 at: Some(start..start + 3),
-            }),
-            // `---` with no closing line is a thematic break, not front matter.
-            _ => Ok((None, start)),
-        };
+            });
+        }
     };
-    let range = open_end..close_start;
     let object = match fence {
         "+++" => toml_object(text, range)?,
         _ => yaml_object(text, range)?,

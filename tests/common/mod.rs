@@ -115,22 +115,22 @@ impl TestSite {
 
     /// Every file under `dir` (relative to the root), with its bytes.
     pub fn files(&self, dir: &str) -> BTreeMap<String, Vec<u8>> {
-        let base = self.root().join(dir);
-        walkdir::WalkDir::new(&base)
-            .into_iter()
-            .map(Result::unwrap)
-            .filter(|e| e.file_type().is_file())
-            .map(|e| {
-                let relative = e
-                    .path()
-                    .strip_prefix(&base)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                (relative, std::fs::read(e.path()).unwrap())
-            })
-            .collect()
+        files_under(&self.root().join(dir))
     }
+}
+
+/// Every file under `base`, by its `/`-separated path relative to `base`, with its bytes.
+pub fn files_under(base: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(base)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let relative = e.path().strip_prefix(base).unwrap();
+            let relative = relative.to_string_lossy().replace('\\', "/");
+            (relative, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
 }
 
 /// The 1-based line and column of the first occurrence of `needle` in `text`.
