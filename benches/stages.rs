@@ -85,7 +85,11 @@ fn stages(c: &mut Criterion) {
     let mut tera = render::compile(&theme).expect("the templates compile");
     let renderer = render::Renderer::new(site, &resolved, &provenance, &assets, &mut tera, false);
     c.bench_function(&format!("render the {} pages", SOURCES + 5), |b| {
-        b.iter(|| black_box(renderer.render_pages()).is_ok())
+        b.iter(|| {
+            let memory = briefing::write::InMemory::default();
+            black_box(renderer.render_pages(&memory).is_ok());
+            memory.into_files()
+        })
     });
 }
 

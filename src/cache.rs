@@ -16,6 +16,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::ingest::{Source, SourceFile};
 use crate::theme::Theme;
+use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -69,20 +70,29 @@ impl FileCache {
         Ok(bytes)
     }
 
-    /// The bytes of the article `root/relative`, read (with the size limit of
-    /// [`crate::ingest::read_article`]) unless already known.
-    pub fn read_article(
+    /// The bytes of the articles `root/relative`, each read (with the size limit of
+    /// [`crate::ingest::read_article`]) unless already known. Unknown ones are read in
+    /// parallel: a briefing may have thousands.
+    pub fn read_articles(
         &mut self,
         root: &Path,
-        relative: &Path,
-    ) -> Result<Arc<[u8]>, crate::diagnostic::Problem> {
-        if let Some(bytes) = self.contents.get(relative) {
-            return Ok(Arc::clone(bytes));
+        relatives: &[&Path],
+    ) -> Vec<Result<Arc<[u8]>, crate::diagnostic::Problem>> {
+        let read: Vec<_> = relatives
+            .par_iter()
+            .map(|relative| match self.contents.get(*relative) {
+                Some(bytes) => Ok(Arc::clone(bytes)),
+                None => crate::ingest::read_article(&root.join(relative)).map(Arc::from),
+            })
+            .collect();
+        for (relative, bytes) in relatives.iter().zip(&read) {
+            if let Ok(bytes) = bytes {
+                self.contents
+                    .entry(relative.to_path_buf())
+                    .or_insert_with(|| Arc::clone(bytes));
+            }
         }
-        let bytes: Arc<[u8]> = crate::ingest::read_article(&root.join(relative))?.into();
-        self.contents
-            .insert(relative.to_path_buf(), Arc::clone(&bytes));
-        Ok(bytes)
+        read
     }
 
     fn invalidate<'p>(&mut self, paths: impl IntoIterator<Item = &'p Path>) {

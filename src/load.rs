@@ -161,20 +161,26 @@ fn load_sources(
     // Sets, not scans of `sources`: a briefing may have thousands of sources.
     let mut ids: HashSet<String> = HashSet::new();
     let mut sources = Vec::new();
-    for path in files.iter().filter(|p| !is_sidecar(p)) {
-        let extension = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("")
-            .to_string();
-        if !SOURCE_EXTENSIONS.contains(&extension.as_str()) {
-            diagnostics.push(Diagnostic::error(
-                path,
-                Problem::UnsupportedSource { extension },
-            ));
-            continue;
-        }
-        let bytes = match cache.read_article(root, path) {
+    let articles: Vec<&Path> = files
+        .iter()
+        .map(PathBuf::as_path)
+        .filter(|path| !is_sidecar(path))
+        .filter(|path| {
+            let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+            let supported = SOURCE_EXTENSIONS.contains(&extension);
+            if !supported {
+                let extension = extension.to_string();
+                diagnostics.push(Diagnostic::error(
+                    path,
+                    Problem::UnsupportedSource { extension },
+                ));
+            }
+            supported
+        })
+        .collect();
+    let contents = cache.read_articles(root, &articles);
+    for (path, bytes) in articles.into_iter().zip(contents) {
+        let bytes = match bytes {
             Ok(bytes) => bytes,
             Err(problem) => {
                 diagnostics.push(Diagnostic::error(path, problem));
@@ -193,7 +199,7 @@ fn load_sources(
             .flatten()
             .map(|file| (file.path, file.text));
         let source = SourceFile {
-            path: path.clone(),
+            path: path.to_path_buf(),
             bytes,
             sidecar,
         };

@@ -14,6 +14,7 @@ use crate::parse::{Fragment, Site};
 use crate::provenance::Provenance;
 use crate::resolve::{Resolved, ResolvedCitation, SourceEntry};
 use crate::theme::Theme;
+use crate::write::Sink;
 use pulldown_cmark_escape::{escape_href, escape_html};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -288,8 +289,9 @@ impl<'a> Renderer<'a> {
         self
     }
 
-    /// Renders every page of the site, in parallel. Template errors are collected.
-    pub fn render_pages(&self) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    /// Renders every page of the site, in parallel, handing each to `sink` as soon as
+    /// it is made. Returns the pages' paths, or every template and write error.
+    pub fn render_pages(&self, sink: &dyn Sink) -> Result<Vec<String>, Vec<Diagnostic>> {
         let mut jobs: Vec<Box<dyn Fn() -> Result<OutputFile, Diagnostic> + Send + Sync + '_>> = vec![
             Box::new(|| self.briefing()),
             Box::new(|| self.appendix()),
@@ -304,16 +306,22 @@ impl<'a> Renderer<'a> {
         for page in &self.site.pages {
             jobs.push(Box::new(move || self.page(page)));
         }
-        let mut results: Vec<Result<OutputFile, Diagnostic>> =
-            jobs.par_iter().map(|job| job()).collect();
+        let put = |file: Result<OutputFile, Diagnostic>| {
+            let file = file?;
+            let path = file.path.clone();
+            sink.put(file).map_err(|error| write_error(&path, &error))?;
+            Ok(path)
+        };
+        let mut results: Vec<Result<String, Diagnostic>> =
+            jobs.par_iter().map(|job| put(job())).collect();
         results.par_extend(
             (0..self.site.sources.len())
                 .into_par_iter()
-                .map(|source| self.source(source)),
+                .map(|source| put(self.source(source))),
         );
-        let (files, errors): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
+        let (paths, errors): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
         if errors.is_empty() {
-            Ok(files.into_iter().map(Result::unwrap).collect())
+            Ok(paths.into_iter().map(Result::unwrap).collect())
         } else {
             Err(errors.into_iter().map(|e| e.unwrap_err()).collect())
         }
@@ -966,6 +974,16 @@ fn mark_passages(text: &str, marks: &[(std::ops::Range<usize>, &str)]) -> String
     }
     escape_html(&mut html, &text[at..]).ok();
     html
+}
+
+/// A file of the site that could not be written, named by its path in the site.
+pub fn write_error(path: &str, error: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(
+        std::path::Path::new(path),
+        Problem::Io {
+            message: format!("could not write {path} of the site: {error}"),
+        },
+    )
 }
 
 fn template_error(origin: String, error: &tera::Error) -> Diagnostic {
