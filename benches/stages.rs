@@ -29,8 +29,13 @@ fn fixture() -> Fixture {
     synth::generate(dir.path(), SOURCES).expect("the synthetic briefing");
     let mut cache = BuildCache::new();
     let mut diagnostics = Vec::new();
-    let content =
-        load::load(dir.path(), &mut cache.files, &mut diagnostics).expect("the content loads");
+    let content = load::load(
+        dir.path(),
+        &mut cache.files,
+        &mut cache.sources,
+        &mut diagnostics,
+    )
+    .expect("the content loads");
     let site =
         parse::parse(content, &mut cache.sources, &mut diagnostics).expect("the content parses");
     Fixture { dir, site }

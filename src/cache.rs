@@ -1,58 +1,92 @@
 //! What one build can hand to the next, so that a rebuild after one edit does only the
 //! work the edit calls for.
 //!
-//! `serve` and `watch` keep a [`BuildCache`] between builds; a one-off `build` starts
-//! with an empty one. Every stage still runs on every build (there is one pipeline);
-//! the cache only lets a stage skip work whose inputs are unchanged:
+//! `serve` and `watch` keep a [`BuildCache`] between builds ([`BuildCache::for_rebuilds`]);
+//! a one-off `build` starts with an empty one ([`BuildCache::new`]). Every stage still
+//! runs on every build (there is one pipeline); the cache only lets a stage skip work
+//! whose inputs are unchanged. What changed is what the watcher reports
+//! ([`BuildCache::invalidate`]): nothing is re-read or compared to find out.
 //!
-//! - [`FileCache`]: the bytes of the briefing's files, until the watcher reports a path
-//!   changed ([`BuildCache::invalidate`]). Folders are still listed on every build, so
-//!   created and deleted files are always seen.
-//! - [`SourceCache`]: each source's ingestion, keyed by path and checked against the
-//!   article's bytes and sidecar, so one edited markdown file ingests nothing.
+//! - [`FileCache`]: the text of the briefing's editor files (`site.toml`, `briefing.md`,
+//!   sidecars...). Folders are still listed on every build, so created and deleted
+//!   files are always seen.
+//! - [`SourceCache`]: each source's ingestion, by article path, so one edited markdown
+//!   file reads and ingests no source. The articles' bytes are not kept.
+//! - [`QuoteCache`]: where each source's quotes were found, while the source and the
+//!   quotes asked of it are the same.
 //! - [`TemplateCache`]: the compiled Tera templates, kept while the theme's template
 //!   texts are unchanged.
+//! - [`PageMemo`]: each rendered page with a key of everything it was rendered from, so
+//!   that only pages whose inputs changed are rendered again (kept only by
+//!   [`BuildCache::for_rebuilds`]: a one-off build holds no page longer than writing
+//!   it takes).
 
 use crate::diagnostic::Diagnostic;
-use crate::ingest::{Source, SourceFile};
+use crate::ingest::Source;
+use crate::quote::QuoteHit;
 use crate::theme::Theme;
-use rayon::prelude::*;
+use bytes::Bytes;
 use std::collections::{HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// Caches kept from one build to the next.
 #[derive(Default)]
 pub struct BuildCache {
-    /// File contents read by the load stage.
+    /// Editor files read by the load stage.
     pub files: FileCache,
     /// Ingested sources.
     pub sources: SourceCache,
+    /// Quotes found in sources.
+    pub quotes: QuoteCache,
     /// Compiled templates.
     pub templates: TemplateCache,
+    /// Rendered pages.
+    pub pages: PageMemo,
 }
 
 impl BuildCache {
-    /// An empty cache: the next build reads and computes everything.
+    /// An empty cache for one build: it reads and computes everything, and keeps no
+    /// rendered page.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Forgets the contents of `paths` (relative to the briefing's root), and of every
-    /// file under those of them that are folders, so the next build reads them again.
-    pub fn invalidate<'p>(&mut self, paths: impl IntoIterator<Item = &'p Path>) {
-        self.files.invalidate(paths);
+    /// An empty cache for a series of builds (`serve`, `watch`): it also keeps each
+    /// build's rendered pages for the next.
+    pub fn for_rebuilds() -> Self {
+        BuildCache {
+            pages: PageMemo::keeping(),
+            ..Self::default()
+        }
     }
 
-    /// Forgets every file read, for when the watcher lost track of what changed. The
-    /// ingestion and template caches stay: they check their inputs themselves.
+    /// Forgets what was read from `paths` (relative to the briefing's root), and from
+    /// every file under those of them that are folders, so the next build reads them
+    /// again. A source is forgotten when its article or its sidecar changed.
+    pub fn invalidate<'p>(&mut self, paths: impl IntoIterator<Item = &'p Path>) {
+        let changed: HashSet<&Path> = paths.into_iter().collect();
+        if changed.is_empty() {
+            return;
+        }
+        let stale = |path: &Path| path.ancestors().any(|p| changed.contains(p));
+        self.files.contents.retain(|path, _| !stale(path));
+        self.sources
+            .entries
+            .retain(|article, _| !stale(article) && !stale(&article.with_extension("toml")));
+    }
+
+    /// Forgets every file read and every source ingested, for when the watcher lost
+    /// track of what changed. The other caches stay: their keys name their inputs.
     pub fn forget_files(&mut self) {
         self.files = FileCache::default();
+        self.sources.entries.clear();
     }
 }
 
-/// File contents by path (relative to the briefing's root).
+/// Editor files' contents by path (relative to the briefing's root).
 #[derive(Default)]
 pub struct FileCache {
     contents: HashMap<PathBuf, Arc<[u8]>>,
@@ -69,50 +103,17 @@ impl FileCache {
             .insert(relative.to_path_buf(), Arc::clone(&bytes));
         Ok(bytes)
     }
-
-    /// The bytes of the articles `root/relative`, each read (with the size limit of
-    /// [`crate::ingest::read_article`]) unless already known. Unknown ones are read in
-    /// parallel: a briefing may have thousands.
-    pub fn read_articles(
-        &mut self,
-        root: &Path,
-        relatives: &[&Path],
-    ) -> Vec<Result<Arc<[u8]>, crate::diagnostic::Problem>> {
-        let read: Vec<_> = relatives
-            .par_iter()
-            .map(|relative| match self.contents.get(*relative) {
-                Some(bytes) => Ok(Arc::clone(bytes)),
-                None => crate::ingest::read_article(&root.join(relative)).map(Arc::from),
-            })
-            .collect();
-        for (relative, bytes) in relatives.iter().zip(&read) {
-            if let Ok(bytes) = bytes {
-                self.contents
-                    .entry(relative.to_path_buf())
-                    .or_insert_with(|| Arc::clone(bytes));
-            }
-        }
-        read
-    }
-
-    fn invalidate<'p>(&mut self, paths: impl IntoIterator<Item = &'p Path>) {
-        let changed: HashSet<&Path> = paths.into_iter().collect();
-        if changed.is_empty() {
-            return;
-        }
-        self.contents
-            .retain(|path, _| !path.ancestors().any(|p| changed.contains(p)));
-    }
 }
 
 /// What ingesting one source gave: the source or its errors, and its warnings.
 /// The source is shared with every build's [`crate::parse::Site`] rather than copied.
 pub type Ingested = (Result<Arc<Source>, Vec<Diagnostic>>, Vec<Diagnostic>);
 
-/// Ingested sources by article path, with the input they were ingested from.
+/// Ingested sources by article path. An entry stands until the watcher reports its
+/// article or sidecar changed ([`BuildCache::invalidate`]).
 #[derive(Default)]
 pub struct SourceCache {
-    entries: HashMap<PathBuf, (SourceFile, Ingested)>,
+    entries: HashMap<PathBuf, Ingested>,
     /// The date order the entries were read with (site.toml's `date_order`).
     date_order: Option<crate::ingest::DateOrder>,
 }
@@ -126,23 +127,140 @@ impl SourceCache {
         }
     }
 
-    /// The ingestion of `file`, if that exact article and sidecar were ingested before.
-    pub fn get(&self, file: &SourceFile) -> Option<&Ingested> {
-        let (input, ingested) = self.entries.get(&file.path)?;
-        let same_bytes = Arc::ptr_eq(&input.bytes, &file.bytes) || input.bytes == file.bytes;
-        (same_bytes && input.sidecar == file.sidecar).then_some(ingested)
+    /// The ingestion of the article at `path`, if it is known and unchanged.
+    pub fn get(&self, path: &Path) -> Option<&Ingested> {
+        self.entries.get(path)
     }
 
-    /// Remembers the ingestion of `file`.
-    pub fn insert(&mut self, file: &SourceFile, ingested: Ingested) {
-        self.entries
-            .insert(file.path.clone(), (file.clone(), ingested));
+    /// Remembers the ingestion of the article at `path`.
+    pub fn insert(&mut self, path: PathBuf, ingested: Ingested) {
+        self.entries.insert(path, ingested);
     }
 
     /// Drops the entries of sources that are no longer there.
     pub fn retain_paths(&mut self, present: &HashSet<&Path>) {
         self.entries
             .retain(|path, _| present.contains(path.as_path()));
+    }
+}
+
+/// Where each source's quotes were found, by source id, with the source and the
+/// normalized quotes they were searched for. A rebuild after an edit that leaves a
+/// source and its quotes as they were searches nothing in it.
+#[derive(Default)]
+pub struct QuoteCache {
+    entries: HashMap<String, QuoteSearch>,
+}
+
+/// One source's quotes and where they were found.
+struct QuoteSearch {
+    /// The source searched; compared by address, which this keeps from being reused.
+    source: Arc<Source>,
+    quotes: Vec<String>,
+    hits: Vec<Option<QuoteHit>>,
+}
+
+impl QuoteCache {
+    /// The hits of `quotes` (normalized) in `source`, if these very quotes were searched
+    /// for in this very source before.
+    pub fn get(&self, source: &Arc<Source>, quotes: &[String]) -> Option<&[Option<QuoteHit>]> {
+        let search = self.entries.get(&source.id)?;
+        (Arc::ptr_eq(&search.source, source) && search.quotes == quotes)
+            .then_some(search.hits.as_slice())
+    }
+
+    /// Remembers where `quotes` were found in `source`.
+    pub fn insert(
+        &mut self,
+        source: &Arc<Source>,
+        quotes: Vec<String>,
+        hits: Vec<Option<QuoteHit>>,
+    ) {
+        let search = QuoteSearch {
+            source: Arc::clone(source),
+            quotes,
+            hits,
+        };
+        self.entries.insert(source.id.clone(), search);
+    }
+
+    /// Drops the entries of sources that are not in `ids`.
+    pub fn retain_ids(&mut self, ids: &HashSet<&str>) {
+        self.entries.retain(|id, _| ids.contains(id.as_str()));
+    }
+}
+
+/// Rendered pages by path, each with the key it was rendered with: a hash of every
+/// input of the page (see [`crate::render`]). A page whose key is unchanged is taken
+/// from here instead of being rendered, as the very same buffer.
+#[derive(Default)]
+pub struct PageMemo {
+    /// Whether pages are kept for the next build at all.
+    keep: bool,
+    /// The last successful render's pages.
+    last: HashMap<String, (u128, Bytes)>,
+    /// This render's pages, as they come (from many threads).
+    next: Mutex<HashMap<String, (u128, Bytes)>>,
+    /// The sources of the last render: keys name sources by address, and these keep
+    /// their addresses from being taken by other sources.
+    pinned: Vec<Arc<Source>>,
+    /// Pages taken from the memo in this render.
+    reused: AtomicUsize,
+}
+
+impl PageMemo {
+    /// A memo that keeps pages from one render to the next.
+    pub fn keeping() -> PageMemo {
+        PageMemo {
+            keep: true,
+            ..PageMemo::default()
+        }
+    }
+
+    /// Whether pages are kept: if not, there is no point in working out their keys.
+    pub fn keeps(&self) -> bool {
+        self.keep
+    }
+
+    /// Starts a render.
+    pub fn begin(&mut self) {
+        self.next
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+        *self.reused.get_mut() = 0;
+    }
+
+    /// The page at `path`, if the last render made it with the same `key`; it is kept
+    /// for the next render too.
+    pub fn get(&self, path: &str, key: u128) -> Option<Bytes> {
+        let (last_key, bytes) = self.last.get(path)?;
+        if *last_key != key {
+            return None;
+        }
+        self.reused.fetch_add(1, Ordering::Relaxed);
+        self.put(path, key, bytes);
+        Some(bytes.clone())
+    }
+
+    /// Records the page at `path`, made with `key`, for the next render.
+    pub fn put(&self, path: &str, key: u128, bytes: &Bytes) {
+        if self.keep {
+            self.next
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(path.to_string(), (key, bytes.clone()));
+        }
+    }
+
+    /// Ends a successful render of the site of `sources`: its pages become the ones to
+    /// reuse. Returns how many pages were reused.
+    pub fn finish(&mut self, sources: &[Arc<Source>]) -> usize {
+        if self.keep {
+            self.last = std::mem::take(self.next.get_mut().unwrap_or_else(PoisonError::into_inner));
+            self.pinned = sources.to_vec();
+        }
+        *self.reused.get_mut()
     }
 }
 

@@ -109,6 +109,9 @@ pub struct BuiltSite {
 pub struct BuildReport {
     /// HTML pages written.
     pub pages: usize,
+    /// Pages of those the render memo had unchanged from the last build, rather than
+    /// rendered (see [`cache::PageMemo`]).
+    pub reused: usize,
     /// Sources in the appendix.
     pub sources: usize,
     /// Citations resolved (each source in a group counts once).
@@ -164,7 +167,12 @@ fn build_into(
     let mut diagnostics = Vec::new();
     let stop = |diagnostics: &Vec<Diagnostic>| diagnostics.iter().any(Diagnostic::is_error);
 
-    let content = load::load(&options.root, &mut cache.files, &mut diagnostics);
+    let content = load::load(
+        &options.root,
+        &mut cache.files,
+        &mut cache.sources,
+        &mut diagnostics,
+    );
     let Some(content) = content.filter(|_| !stop(&diagnostics)) else {
         return Err(diagnostics);
     };
@@ -177,7 +185,7 @@ fn build_into(
         site.config.set_base_url(url.clone());
     }
     timer.lap("parse");
-    let resolved = resolve::resolve(&site, &mut diagnostics);
+    let resolved = resolve::resolve_with(&site, &mut cache.quotes, &mut diagnostics);
     if stop(&diagnostics) {
         return Err(diagnostics);
     }
@@ -193,15 +201,18 @@ fn build_into(
     let tera = cache.templates.compile(&theme).map_err(|d| vec![d])?;
     let assets = theme.published_assets(options.fingerprint_assets);
     timer.lap("theme and history");
+    cache.pages.begin();
     let renderer =
         render::Renderer::new(&site, &resolved, &provenance, &assets, tera, links.portable)
-            .with_last_updated(last_updated.clone());
+            .with_last_updated(last_updated.clone())
+            .with_memo(&cache.pages, &theme);
     let pages = renderer.render_pages(sink)?;
+    let reused = cache.pages.finish(&site.sources);
     timer.lap("render and write pages");
     let others = site_files::site_files(&site, &resolved, &provenance, &pages, &last_updated);
     let assets = assets.into_iter().map(|asset| OutputFile {
         path: asset.path,
-        bytes: asset.bytes,
+        bytes: asset.bytes.into(),
     });
     for file in others.into_iter().chain(assets) {
         let path = file.path.clone();
@@ -215,6 +226,7 @@ fn build_into(
         base_path: site.config.base_path(),
         report: BuildReport {
             pages: pages.len(),
+            reused,
             sources: site.sources.len(),
             citations: resolved.citation_count(),
             quotes: resolved.entries.iter().map(|e| e.quotes.len()).sum(),

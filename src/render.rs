@@ -3,7 +3,16 @@
 //! Templates are compiled once; pages render in parallel. Data that every page shows
 //! (the site's name, the navigation) goes into Tera's global context once; each page's
 //! context holds only what that page shows.
+//!
+//! Between builds (`serve`, `watch`), a page whose inputs are unchanged is taken from
+//! the render memo ([`PageMemo`]) instead of being rendered. Its key hashes the
+//! site-wide inputs (templates, global context, site.toml) with the page's own: for a
+//! source page, the source (by address: an unchanged source is the very same
+//! ingestion) and its appendix entry, so that thousands of them cost no context at
+//! all; for the few other pages, their whole context. Debug builds render a reused page
+//! again and check that it is the same, so a key that misses an input fails the tests.
 
+use crate::cache::PageMemo;
 use crate::date::PartialDate;
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::disclosure::{Disclosure, disclosures};
@@ -18,14 +27,17 @@ use crate::write::Sink;
 use pulldown_cmark_escape::{escape_href, escape_html};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::hash::Hash;
+use xxhash_rust::xxh3::Xxh3;
 
 /// A file of the built site: its path under the output directory and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
     /// `/`-separated path, e.g. `timeline/index.html`.
     pub path: String,
-    /// The file's contents.
-    pub bytes: Vec<u8>,
+    /// The file's contents, shared: a page unchanged since the last build is the same
+    /// buffer in the render memo, the served site and here.
+    pub bytes: bytes::Bytes,
 }
 
 /// Everything the renderer needs, borrowed from the earlier stages.
@@ -36,6 +48,10 @@ pub struct Renderer<'a> {
     tera: &'a tera::Tera,
     links: LinkStyle,
     last_updated: std::collections::BTreeMap<String, PartialDate>,
+    /// The render memo, when it keeps pages, and the hash of the site-wide inputs.
+    memo: Option<(&'a PageMemo, u128)>,
+    /// A hash of Tera's global context.
+    globals: u128,
 }
 
 /// Compiles a theme's templates (the costly part of setting up the renderer, which
@@ -253,23 +269,26 @@ impl<'a> Renderer<'a> {
         tera: &'a mut tera::Tera,
         portable: bool,
     ) -> Self {
-        let global = tera.global_context();
-        global.insert(
-            "site",
-            &serde_json::json!({
-                "title": site.config.title,
-                "description": site.config.description,
-                "language": site.config.language,
-                "base_url": site.config.base_url(),
-            }),
-        );
-        global.insert("nav", &navigation(site));
+        let site_view = serde_json::json!({
+            "title": site.config.title,
+            "description": site.config.description,
+            "language": site.config.language,
+            "base_url": site.config.base_url(),
+        });
+        let nav = navigation(site);
         let assets: std::collections::BTreeMap<&str, &str> = assets
             .iter()
             .map(|asset| (asset.name.as_str(), asset.path.as_str()))
             .collect();
+        let locale = site.config.language.replace('-', "_");
+        // Hashed as they are, not as Tera holds them: its maps have no fixed order.
+        let mut globals = Xxh3::new();
+        hash_json(&mut globals, &(&site_view, &nav, &assets, &locale));
+        let global = tera.global_context();
+        global.insert("site", &site_view);
+        global.insert("nav", &nav);
         global.insert("assets", &assets);
-        global.insert("locale", &site.config.language.replace('-', "_"));
+        global.insert("locale", &locale);
         Renderer {
             site,
             resolved,
@@ -277,7 +296,25 @@ impl<'a> Renderer<'a> {
             tera,
             links: LinkStyle { portable },
             last_updated: Default::default(),
+            memo: None,
+            globals: globals.digest128(),
         }
+    }
+
+    /// Takes unchanged pages from `memo` and records the others there, when it keeps
+    /// pages. `theme` is the theme the templates were compiled from.
+    pub fn with_memo(mut self, memo: &'a PageMemo, theme: &Theme) -> Self {
+        if !memo.keeps() {
+            return self;
+        }
+        let mut key = Xxh3::new();
+        theme.templates.hash(&mut key);
+        // Everything of site.toml, rather than the fields pages show today, so that a
+        // template using another one later cannot be served stale.
+        format!("{:?}", self.site.config).hash(&mut key);
+        (self.links.portable, self.globals).hash(&mut key);
+        self.memo = Some((memo, key.digest128()));
+        self
     }
 
     /// Sets the pages' "last updated" days, by page path.
@@ -354,20 +391,74 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// An empty context for a page; it hashes what goes in when the memo is in use.
+    fn context(&self) -> PageContext {
+        PageContext {
+            context: tera::Context::new(),
+            key: self.memo.map(|_| Xxh3::new()),
+        }
+    }
+
+    /// Renders `template` with `context` as the page `output`, unless the memo has
+    /// it from the same context.
     fn render(
         &self,
         template: &str,
         output: String,
-        context: tera::Context,
+        context: PageContext,
     ) -> Result<OutputFile, Diagnostic> {
-        let html = self
-            .tera
-            .render(template, &context)
-            .map_err(|error| template_error(format!("<theme>/templates/{template}"), &error))?;
+        let PageContext { context, key } = context;
+        let key = key.map(|mut key| {
+            template.hash(&mut key);
+            key.digest128()
+        });
+        self.memoized(output, key, || self.render_context(template, &context))
+    }
+
+    /// The page `output` from the memo if it was made with `key`, else `render`ed (and
+    /// recorded in the memo).
+    fn memoized(
+        &self,
+        output: String,
+        key: Option<u128>,
+        render: impl Fn() -> Result<String, Diagnostic>,
+    ) -> Result<OutputFile, Diagnostic> {
+        let memo = self.memo.zip(key).map(|((memo, site), page)| {
+            let mut key = Xxh3::new();
+            (site, page, &output).hash(&mut key);
+            (memo, key.digest128())
+        });
+        if let Some(bytes) = memo.and_then(|(memo, key)| memo.get(&output, key)) {
+            if cfg!(debug_assertions) {
+                let fresh = render()?;
+                assert!(
+                    fresh.as_bytes() == &bytes[..],
+                    "the render memo reused a stale {output}: its key misses an input"
+                );
+            }
+            return Ok(OutputFile {
+                path: output,
+                bytes,
+            });
+        }
+        let bytes = bytes::Bytes::from(render()?.into_bytes());
+        if let Some((memo, key)) = memo {
+            memo.put(&output, key, &bytes);
+        }
         Ok(OutputFile {
             path: output,
-            bytes: html.into_bytes(),
+            bytes,
         })
+    }
+
+    fn render_context(
+        &self,
+        template: &str,
+        context: &tera::Context,
+    ) -> Result<String, Diagnostic> {
+        self.tera
+            .render(template, context)
+            .map_err(|error| template_error(format!("<theme>/templates/{template}"), &error))
     }
 
     /// A fragment's HTML with its citations filled in, for the page at `page`.
@@ -507,7 +598,7 @@ impl<'a> Renderer<'a> {
         let mut page = self.page_view("", &meta.title, description);
         let json_ld = crate::metadata::news_article(self.site, self.resolved, &page.canonical);
         page.json_ld = Some(crate::metadata::script_json(&json_ld));
-        let mut context = tera::Context::new();
+        let mut context = self.context();
         context.insert("page", &page);
         context.insert("summary", &meta.summary);
         context.insert("published", &meta.published.as_ref().map(DateView::from));
@@ -604,7 +695,7 @@ impl<'a> Renderer<'a> {
         let mut page = self.page_view(path, &timeline.title, description);
         let json_ld = crate::metadata::timeline(self.site, timeline, &page.canonical);
         page.json_ld = Some(crate::metadata::script_json(&json_ld));
-        let mut context = tera::Context::new();
+        let mut context = self.context();
         context.insert("page", &page);
         context.insert("intro", &self.fragment_html(&timeline.intro, path));
         context.insert("events", &events);
@@ -634,7 +725,7 @@ impl<'a> Renderer<'a> {
         let mut page = self.page_view(path, &faq.title, description);
         let json_ld = crate::metadata::faq_page(self.site, faq, &page.canonical);
         page.json_ld = Some(crate::metadata::script_json(&json_ld));
-        let mut context = tera::Context::new();
+        let mut context = self.context();
         context.insert("page", &page);
         context.insert("intro", &self.fragment_html(&faq.intro, path));
         context.insert("questions", &questions);
@@ -647,7 +738,7 @@ impl<'a> Renderer<'a> {
             .description
             .as_deref()
             .unwrap_or(&self.site.config.description);
-        let mut context = tera::Context::new();
+        let mut context = self.context();
         context.insert("page", &self.page_view(&path, &page.title, description));
         context.insert("content", &self.fragment_html(&page.body, &path));
         self.render("page.html", format!("{path}index.html"), context)
@@ -715,7 +806,7 @@ impl<'a> Renderer<'a> {
             .iter()
             .map(|e| self.source_view(e, path))
             .collect();
-        let mut context = tera::Context::new();
+        let mut context = self.context();
         context.insert(
             "page",
             &self.page_view(path, "Sources", &self.site.config.description),
@@ -742,24 +833,35 @@ impl<'a> Renderer<'a> {
         let source = &self.site.sources[index];
         let entry = self.resolved.entry(index);
         let path = source_page(source);
-        let view = self.source_view(entry, &path);
-        let description = format!(
-            "Archived text of “{}”, a source of {}",
-            view.title, self.site.config.title
-        );
-        let mut context = tera::Context::new();
-        context.insert("page", &self.page_view(&path, view.title, &description));
-        context.insert(
-            "text",
-            &source_text_html(source, entry, self.site.config.source_text),
-        );
-        context.insert("source", &view);
-        context.insert("on_source_page", &true);
-        self.render("source.html", format!("{path}index.html"), context)
+        // The page's inputs besides the site-wide ones: hashing them costs nothing next
+        // to building the context (the source's text as HTML) just to hash it.
+        let key = self.memo.map(|_| {
+            let mut key = Xxh3::new();
+            std::sync::Arc::as_ptr(source).hash(&mut key);
+            hash_entry(&mut key, entry);
+            self.last_updated.get(&path).hash(&mut key);
+            key.digest128()
+        });
+        self.memoized(format!("{path}index.html"), key, || {
+            let view = self.source_view(entry, &path);
+            let description = format!(
+                "Archived text of “{}”, a source of {}",
+                view.title, self.site.config.title
+            );
+            let mut context = tera::Context::new();
+            context.insert("page", &self.page_view(&path, view.title, &description));
+            context.insert(
+                "text",
+                &source_text_html(source, entry, self.site.config.source_text),
+            );
+            context.insert("source", &view);
+            context.insert("on_source_page", &true);
+            self.render_context("source.html", &context)
+        })
     }
 
     fn not_found(&self) -> Result<OutputFile, Diagnostic> {
-        let mut context = tera::Context::new();
+        let mut context = self.context();
         let mut page = self.page_view("404.html", "Page not found", &self.site.config.description);
         // The 404 page is served at any depth, so its links must be absolute.
         page.root = self.site.config.base_path();
@@ -767,6 +869,56 @@ impl<'a> Renderer<'a> {
         page.noindex = true;
         context.insert("page", &page);
         self.render("404.html", "404.html".into(), context)
+    }
+}
+
+/// A page's Tera context and, when the memo is in use, a hash of what went into it.
+struct PageContext {
+    context: tera::Context,
+    key: Option<Xxh3>,
+}
+
+impl PageContext {
+    fn insert<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        self.context.insert(name, value);
+        if let Some(key) = &mut self.key {
+            name.hash(key);
+            // The value itself, not as Tera holds it: its maps have no fixed order.
+            hash_json(key, value);
+        }
+    }
+}
+
+/// Feeds `value`, as JSON, to `hasher`.
+fn hash_json<T: Serialize + ?Sized>(hasher: &mut Xxh3, value: &T) {
+    struct Feed<'h>(&'h mut Xxh3);
+    impl std::io::Write for Feed<'_> {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.update(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    // Writing to a hasher cannot fail, nor can serializing the values pages are made of.
+    let _ = serde_json::to_writer(Feed(hasher), value);
+}
+
+/// Feeds what a source's page shows of its appendix entry to `hasher`. Not the source's
+/// index in the site: adding a source before it does not change its page.
+fn hash_entry(hasher: &mut Xxh3, entry: &SourceEntry) {
+    entry.number.hash(hasher);
+    for link in &entry.backlinks {
+        (&link.page, &link.anchor).hash(hasher);
+    }
+    for quote in &entry.quotes {
+        (&quote.text, &quote.anchor).hash(hasher);
+        quote
+            .hit
+            .as_ref()
+            .map(|hit| (hit.block, hit.range.start, hit.range.end))
+            .hash(hasher);
     }
 }
 

@@ -43,7 +43,7 @@ pub fn site_files(
 fn file(path: &str, text: String) -> OutputFile {
     OutputFile {
         path: path.to_string(),
-        bytes: text.into_bytes(),
+        bytes: text.into_bytes().into(),
     }
 }
 

@@ -105,6 +105,15 @@ impl std::fmt::Display for Mode {
 /// How a build went, for the command line to print.
 pub type Outcome<'a> = Result<&'a BuildReport, &'a [Diagnostic]>;
 
+/// How many pages a rebuild rendered, of how many: `3 of 10012 pages rendered`.
+pub fn rendered(report: &crate::BuildReport) -> String {
+    format!(
+        "{} of {} rendered",
+        report.pages - report.reused,
+        crate::cli::plural(report.pages, "page")
+    )
+}
+
 /// `briefing watch`: builds the site into its output folder, then again after every
 /// change, until Ctrl-C. A failed build leaves the output as it was. `report` prints
 /// each build's diagnostics; one line per rebuild is printed here.
@@ -115,14 +124,18 @@ pub fn run_watch(
 ) -> Result<(), WatchError> {
     let out = options.out_dir();
     let watcher = Watcher::start(&options.root, Some(&out), poll)?;
-    let mut cache = BuildCache::new();
+    let mut cache = BuildCache::for_rebuilds();
     let mut build = |what: &str, cache: &mut BuildCache| {
         let started = Instant::now();
         let built = crate::build_with(options, cache);
         report(built.as_ref().map_err(Vec::as_slice));
         let elapsed = started.elapsed().as_millis();
         match built {
-            Ok(_) => eprintln!("{what}: built into {} in {elapsed} ms", out.display()),
+            Ok(report) => eprintln!(
+                "{what}: built into {} in {elapsed} ms ({})",
+                out.display(),
+                rendered(&report)
+            ),
             Err(diagnostics) => eprintln!(
                 "{what}: build failed with {} in {elapsed} ms; {} was left as it was",
                 crate::cli::plural(diagnostics.iter().filter(|d| d.is_error()).count(), "error"),
