@@ -151,11 +151,17 @@ fn rebuild(
             let moved = (site.base_path != current.site.base_path)
                 .then(|| format!("; the site is now at {}", site.base_path));
             let event = if !changed.is_empty() && changed.iter().all(|p| p.ends_with(".css")) {
-                Event::Css(changed.clone())
+                Some(Event::Css(changed.clone()))
+            } else if !changed.is_empty() || current.overlay.is_some() {
+                Some(Event::Reload)
             } else {
-                Event::Reload
+                // A save that changed nothing the pages show (a file saved as it was,
+                // a comment in a template): open pages need not reload.
+                None
             };
-            hub.publish(Some(site), None, event);
+            if let Some(event) = event {
+                hub.publish(Some(site), None, event);
+            }
             eprintln!(
                 "{what} changed: rebuilt in {} ms ({}), {} changed{}",
                 started.elapsed().as_millis(),
