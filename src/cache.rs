@@ -298,18 +298,97 @@ impl TemplateCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::BuildOptions;
 
     #[test]
     fn a_file_is_read_again_only_after_it_is_invalidated() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join("content/sources")).unwrap();
-        let path = Path::new("content/sources/a.txt");
+        std::fs::create_dir_all(dir.path().join("content")).unwrap();
+        let path = Path::new("content/briefing.md");
         std::fs::write(dir.path().join(path), "one").unwrap();
         let mut cache = BuildCache::new();
         assert_eq!(&*cache.files.read(dir.path(), path).unwrap(), b"one");
         std::fs::write(dir.path().join(path), "two").unwrap();
         assert_eq!(&*cache.files.read(dir.path(), path).unwrap(), b"one");
-        cache.invalidate([Path::new("content/sources")]);
+        cache.invalidate([Path::new("content")]);
         assert_eq!(&*cache.files.read(dir.path(), path).unwrap(), b"two");
+    }
+
+    /// A source's text: the river `did` something overnight.
+    fn article(did: &str) -> String {
+        format!(
+            "Gauge report\n\nBy A. Writer\n\nApril 28, 2026\n\n\
+             Officials said the river {did} overnight after the storm over the hills.\n"
+        )
+    }
+
+    /// A briefing of one source in a temporary folder.
+    fn briefing() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path().join("content");
+        std::fs::create_dir_all(content.join("sources")).unwrap();
+        let files = [
+            (
+                "site.toml",
+                "title = \"T\"\nbase_url = \"https://example.org/\"\n",
+            ),
+            (
+                "briefing.md",
+                "+++\ntitle = \"B\"\n+++\n\nIt rose [@gauge].\n",
+            ),
+            ("sources/gauge.txt", &article("rose two metres")),
+        ];
+        for (path, text) in files {
+            std::fs::write(content.join(path), text.as_bytes()).unwrap();
+        }
+        dir
+    }
+
+    fn source_page(dir: &Path, cache: &mut BuildCache) -> String {
+        let site = crate::build_in_memory_with(&BuildOptions::new(dir), cache).unwrap();
+        let page = site
+            .files
+            .iter()
+            .find(|f| f.path == "sources/gauge/index.html");
+        String::from_utf8(page.unwrap().bytes.to_vec()).unwrap()
+    }
+
+    #[test]
+    fn a_source_is_read_again_only_when_its_article_or_sidecar_is_named() {
+        let dir = briefing();
+        let mut cache = BuildCache::for_rebuilds();
+        let sources = dir.path().join("content/sources");
+        let write = |name: &str, text: &str| std::fs::write(sources.join(name), text).unwrap();
+        assert!(source_page(dir.path(), &mut cache).contains("rose two metres"));
+        write("gauge.toml", "title = \"Sidecar title\"\n");
+        write("gauge.txt", &article("fell one metre"));
+        cache.invalidate([Path::new("content/briefing.md")]);
+        let page = source_page(dir.path(), &mut cache);
+        assert!(page.contains("rose two metres") && !page.contains("Sidecar title"));
+        cache.invalidate([Path::new("content/sources/gauge.toml")]);
+        let page = source_page(dir.path(), &mut cache);
+        assert!(page.contains("fell one metre") && page.contains("Sidecar title"));
+        write("gauge.txt", &article("rose again"));
+        cache.invalidate([Path::new("content/sources/gauge.txt")]);
+        assert!(source_page(dir.path(), &mut cache).contains("rose again"));
+    }
+
+    #[test]
+    fn a_one_off_build_keeps_no_page_and_a_rebuild_reuses_unchanged_ones() {
+        let dir = briefing();
+        let options = BuildOptions::new(dir.path());
+        let mut once = BuildCache::new();
+        crate::build_in_memory_with(&options, &mut once).unwrap();
+        assert!(once.pages.last.is_empty());
+        let report = crate::build_in_memory_with(&options, &mut once)
+            .unwrap()
+            .report;
+        assert_eq!(report.reused, 0);
+
+        let mut kept = BuildCache::for_rebuilds();
+        let first = crate::build_in_memory_with(&options, &mut kept).unwrap();
+        let again = crate::build_in_memory_with(&options, &mut kept).unwrap();
+        assert_eq!(again.report.reused, again.report.pages);
+        assert_eq!(first.files, again.files);
     }
 }
