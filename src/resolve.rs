@@ -7,7 +7,7 @@
 
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::parse::{FileId, Site};
-use crate::quote::{QuoteHit, QuoteIndex, normalize};
+use crate::quote::{self, QuoteHit, normalize};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -213,7 +213,7 @@ fn find_quotes(
                 .map(|b| b.text.as_str())
                 .collect();
             let normalized: Vec<String> = quotes.iter().map(|q| q.normalized.clone()).collect();
-            QuoteIndex::new(blocks.iter().copied()).find_all(&normalized, &blocks)
+            quote::find_quotes(&blocks, &normalized)
         })
         .collect();
     for (source, source_hits) in hits.into_iter().enumerate() {
