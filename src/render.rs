@@ -111,6 +111,18 @@ struct QuoteView<'a> {
     anchor: Option<&'a str>,
 }
 
+/// A source in the appendix's list: its entry already rendered.
+#[derive(Serialize)]
+struct AppendixItem<'a> {
+    number: usize,
+    anchor: String,
+    title: &'a str,
+    #[serde(skip)]
+    disclosures: Vec<Disclosure>,
+    /// `source_entry.html` rendered for this source.
+    entry: String,
+}
+
 /// A source as the appendix and its own page show it.
 #[derive(Serialize)]
 struct SourceView<'a> {
@@ -360,14 +372,20 @@ impl<'a> Renderer<'a> {
         output: String,
         context: tera::Context,
     ) -> Result<OutputFile, Diagnostic> {
-        let html = self
-            .tera
-            .render(template, &context)
-            .map_err(|error| template_error(format!("<theme>/templates/{template}"), &error))?;
         Ok(OutputFile {
             path: output,
-            bytes: html.into_bytes(),
+            bytes: self.render_to_string(template, &context)?.into_bytes(),
         })
+    }
+
+    fn render_to_string(
+        &self,
+        template: &str,
+        context: &tera::Context,
+    ) -> Result<String, Diagnostic> {
+        self.tera
+            .render(template, context)
+            .map_err(|error| template_error(format!("<theme>/templates/{template}"), &error))
     }
 
     /// A fragment's HTML with its citations filled in, for the page at `page`.
@@ -375,7 +393,12 @@ impl<'a> Renderer<'a> {
         let html = fill_site_links(&fragment.markdown.html, |path| {
             self.links.link_to_target(page, path)
         });
-        fill_citations(&html, |index| self.group_html(fragment, index, page))
+        // The briefing of a large story has thousands of citations: make them in parallel.
+        let groups: Vec<String> = (0..fragment.markdown.citations.len())
+            .into_par_iter()
+            .map(|index| self.group_html(fragment, index, page))
+            .collect();
+        fill_citations(&html, |index| groups.get(index).map_or("", String::as_str))
     }
 
     /// The HTML of citation group `index` of `fragment`, for the page at `page`.
@@ -707,14 +730,16 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// The source appendix. Each entry is rendered on its own (`source_entry.html`, as
+    /// on the source's page), in parallel: a briefing may have thousands of sources.
     fn appendix(&self) -> Result<OutputFile, Diagnostic> {
         let path = "sources/";
-        let sources: Vec<SourceView> = self
+        let items: Vec<AppendixItem> = self
             .resolved
             .entries
-            .iter()
-            .map(|e| self.source_view(e, path))
-            .collect();
+            .par_iter()
+            .map(|entry| self.appendix_item(entry, path))
+            .collect::<Result<_, _>>()?;
         let mut context = tera::Context::new();
         context.insert(
             "page",
@@ -722,20 +747,34 @@ impl<'a> Renderer<'a> {
         );
         let legend: Vec<DisclosureView> = Disclosure::ALL
             .into_iter()
-            .filter(|d| {
-                sources
-                    .iter()
-                    .any(|s| s.disclosures.iter().any(|v| v.key == *d))
-            })
+            .filter(|d| items.iter().any(|item| item.disclosures.contains(d)))
             .map(DisclosureView::from)
             .collect();
-        context.insert("sources", &sources);
+        context.insert("sources", &items);
         context.insert("legend", &legend);
         context.insert("coverage", &self.coverage(path));
         context.insert("coverage_table", &self.coverage_is_table());
         context.insert("no_primary_source", &self.no_primary_source_note());
-        context.insert("on_source_page", &false);
         self.render("sources.html", "sources/index.html".into(), context)
+    }
+
+    fn appendix_item(
+        &self,
+        entry: &'a SourceEntry,
+        path: &str,
+    ) -> Result<AppendixItem<'a>, Diagnostic> {
+        let view = self.source_view(entry, path);
+        let mut context = tera::Context::new();
+        context.insert("source", &view);
+        context.insert("on_source_page", &false);
+        let html = self.render_to_string("source_entry.html", &context)?;
+        Ok(AppendixItem {
+            number: view.number,
+            anchor: view.anchor,
+            title: view.title,
+            disclosures: view.disclosures.iter().map(|d| d.key).collect(),
+            entry: html,
+        })
     }
 
     fn source(&self, index: usize) -> Result<OutputFile, Diagnostic> {
