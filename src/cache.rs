@@ -190,9 +190,10 @@ impl QuoteCache {
     }
 }
 
-/// Rendered pages by path, each with the key it was rendered with: a hash of every
-/// input of the page (see [`crate::render`]). A page whose key is unchanged is taken
-/// from here instead of being rendered, as the very same buffer.
+/// Rendered pages by path (and parts of pages, such as the appendix's entries, by a
+/// name of their own), each with the key it was rendered with: a hash of every input
+/// (see [`crate::render`]). Output whose key is unchanged is taken from here instead of
+/// being rendered, as the very same buffer.
 #[derive(Default)]
 pub struct PageMemo {
     /// Whether pages are kept for the next build at all.
@@ -204,7 +205,7 @@ pub struct PageMemo {
     /// The sources of the last render: keys name sources by address, and these keep
     /// their addresses from being taken by other sources.
     pinned: Vec<Arc<Source>>,
-    /// Pages taken from the memo in this render.
+    /// Whole pages taken from the memo in this render.
     reused: AtomicUsize,
 }
 
@@ -231,30 +232,34 @@ impl PageMemo {
         *self.reused.get_mut() = 0;
     }
 
-    /// The page at `path`, if the last render made it with the same `key`; it is kept
-    /// for the next render too.
-    pub fn get(&self, path: &str, key: u128) -> Option<Bytes> {
-        let (last_key, bytes) = self.last.get(path)?;
+    /// The output named `name` (a page's path, or a part of a page), if the last render
+    /// made it with the same `key`; it is kept for the next render too.
+    pub fn get(&self, name: &str, key: u128) -> Option<Bytes> {
+        let (last_key, bytes) = self.last.get(name)?;
         if *last_key != key {
             return None;
         }
-        self.reused.fetch_add(1, Ordering::Relaxed);
-        self.put(path, key, bytes);
+        self.put(name, key, bytes);
         Some(bytes.clone())
     }
 
-    /// Records the page at `path`, made with `key`, for the next render.
-    pub fn put(&self, path: &str, key: u128, bytes: &Bytes) {
+    /// Counts a whole page taken from the memo.
+    pub fn count_reused_page(&self) {
+        self.reused.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Records the output named `name`, made with `key`, for the next render.
+    pub fn put(&self, name: &str, key: u128, bytes: &Bytes) {
         if self.keep {
             self.next
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
-                .insert(path.to_string(), (key, bytes.clone()));
+                .insert(name.to_string(), (key, bytes.clone()));
         }
     }
 
     /// Ends a successful render of the site of `sources`: its pages become the ones to
-    /// reuse. Returns how many pages were reused.
+    /// reuse. Returns how many whole pages were reused.
     pub fn finish(&mut self, sources: &[Arc<Source>]) -> usize {
         if self.keep {
             self.last = std::mem::take(self.next.get_mut().unwrap_or_else(PoisonError::into_inner));

@@ -127,6 +127,18 @@ struct QuoteView<'a> {
     anchor: Option<&'a str>,
 }
 
+/// A source in the appendix's list: its entry already rendered.
+#[derive(Serialize)]
+struct AppendixItem<'a> {
+    number: usize,
+    anchor: String,
+    title: &'a str,
+    #[serde(skip)]
+    disclosures: Vec<Disclosure>,
+    /// `source_entry.html` rendered for this source.
+    entry: String,
+}
+
 /// A source as the appendix and its own page show it.
 #[derive(Serialize)]
 struct SourceView<'a> {
@@ -412,7 +424,7 @@ impl<'a> Renderer<'a> {
             template.hash(&mut key);
             key.digest128()
         });
-        self.memoized(output, key, || self.render_context(template, &context))
+        self.memoized(output, key, || self.render_to_string(template, &context))
     }
 
     /// The page `output` from the memo if it was made with `key`, else `render`ed (and
@@ -423,27 +435,9 @@ impl<'a> Renderer<'a> {
         key: Option<u128>,
         render: impl Fn() -> Result<String, Diagnostic>,
     ) -> Result<OutputFile, Diagnostic> {
-        let memo = self.memo.zip(key).map(|((memo, site), page)| {
-            let mut key = Xxh3::new();
-            (site, page, &output).hash(&mut key);
-            (memo, key.digest128())
-        });
-        if let Some(bytes) = memo.and_then(|(memo, key)| memo.get(&output, key)) {
-            if cfg!(debug_assertions) {
-                let fresh = render()?;
-                assert!(
-                    fresh.as_bytes() == &bytes[..],
-                    "the render memo reused a stale {output}: its key misses an input"
-                );
-            }
-            return Ok(OutputFile {
-                path: output,
-                bytes,
-            });
-        }
-        let bytes = bytes::Bytes::from(render()?.into_bytes());
-        if let Some((memo, key)) = memo {
-            memo.put(&output, key, &bytes);
+        let (bytes, reused) = self.remembered(&output, key, render)?;
+        if let (Some((memo, _)), true) = (self.memo, reused) {
+            memo.count_reused_page();
         }
         Ok(OutputFile {
             path: output,
@@ -451,7 +445,57 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    fn render_context(
+    /// The piece of output named `name` (a page's path, or a part of a page) from the
+    /// memo if it was made with `key`, else `render`ed (and recorded in the memo); and
+    /// whether it came from the memo.
+    fn remembered(
+        &self,
+        name: &str,
+        key: Option<u128>,
+        render: impl Fn() -> Result<String, Diagnostic>,
+    ) -> Result<(bytes::Bytes, bool), Diagnostic> {
+        let memo = self.memo.zip(key).map(|((memo, site), page)| {
+            let mut key = Xxh3::new();
+            (site, page, name).hash(&mut key);
+            (memo, key.digest128())
+        });
+        if let Some(bytes) = memo.and_then(|(memo, key)| memo.get(name, key)) {
+            if cfg!(debug_assertions) {
+                let fresh = render()?;
+                assert!(
+                    fresh.as_bytes() == &bytes[..],
+                    "the render memo reused a stale {name}: its key misses an input"
+                );
+            }
+            return Ok((bytes, true));
+        }
+        let bytes = bytes::Bytes::from(render()?.into_bytes());
+        if let Some((memo, key)) = memo {
+            memo.put(name, key, &bytes);
+        }
+        Ok((bytes, false))
+    }
+
+    /// The key of what a source's entry shows (in the appendix, on the source's page)
+    /// besides the site-wide inputs, as seen from the page at `page`; `None` without a
+    /// memo.
+    fn entry_key(
+        &self,
+        source: &std::sync::Arc<Source>,
+        entry: &SourceEntry,
+        page: &str,
+    ) -> Option<u128> {
+        self.memo.map(|_| {
+            let mut key = Xxh3::new();
+            // The source by address: an unchanged source is the very same ingestion.
+            std::sync::Arc::as_ptr(source).hash(&mut key);
+            hash_entry(&mut key, entry);
+            self.last_updated.get(page).hash(&mut key);
+            key.digest128()
+        })
+    }
+
+    fn render_to_string(
         &self,
         template: &str,
         context: &tera::Context,
@@ -466,7 +510,12 @@ impl<'a> Renderer<'a> {
         let html = fill_site_links(&fragment.markdown.html, |path| {
             self.links.link_to_target(page, path)
         });
-        fill_citations(&html, |index| self.group_html(fragment, index, page))
+        // The briefing of a large story has thousands of citations: make them in parallel.
+        let groups: Vec<String> = (0..fragment.markdown.citations.len())
+            .into_par_iter()
+            .map(|index| self.group_html(fragment, index, page))
+            .collect();
+        fill_citations(&html, |index| groups.get(index).map_or("", String::as_str))
     }
 
     /// The HTML of citation group `index` of `fragment`, for the page at `page`.
@@ -798,14 +847,16 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// The source appendix. Each entry is rendered on its own (`source_entry.html`, as
+    /// on the source's page), in parallel: a briefing may have thousands of sources.
     fn appendix(&self) -> Result<OutputFile, Diagnostic> {
         let path = "sources/";
-        let sources: Vec<SourceView> = self
+        let items: Vec<AppendixItem> = self
             .resolved
             .entries
-            .iter()
-            .map(|e| self.source_view(e, path))
-            .collect();
+            .par_iter()
+            .map(|entry| self.appendix_item(entry, path))
+            .collect::<Result<_, _>>()?;
         let mut context = self.context();
         context.insert(
             "page",
@@ -813,35 +864,48 @@ impl<'a> Renderer<'a> {
         );
         let legend: Vec<DisclosureView> = Disclosure::ALL
             .into_iter()
-            .filter(|d| {
-                sources
-                    .iter()
-                    .any(|s| s.disclosures.iter().any(|v| v.key == *d))
-            })
+            .filter(|d| items.iter().any(|item| item.disclosures.contains(d)))
             .map(DisclosureView::from)
             .collect();
-        context.insert("sources", &sources);
+        context.insert("sources", &items);
         context.insert("legend", &legend);
         context.insert("coverage", &self.coverage(path));
         context.insert("coverage_table", &self.coverage_is_table());
         context.insert("no_primary_source", &self.no_primary_source_note());
-        context.insert("on_source_page", &false);
         self.render("sources.html", "sources/index.html".into(), context)
+    }
+
+    fn appendix_item(
+        &self,
+        entry: &'a SourceEntry,
+        path: &str,
+    ) -> Result<AppendixItem<'a>, Diagnostic> {
+        let source = &self.site.sources[entry.source];
+        let anchor = source_anchor(source);
+        let name = format!("{path}index.html#{anchor}");
+        let (html, _) = self.remembered(&name, self.entry_key(source, entry, path), || {
+            let mut context = tera::Context::new();
+            context.insert("source", &self.source_view(entry, path));
+            context.insert("on_source_page", &false);
+            self.render_to_string("source_entry.html", &context)
+        })?;
+        Ok(AppendixItem {
+            number: entry.number,
+            anchor,
+            title: source_title(source),
+            disclosures: disclosures(&source.meta.notes),
+            // Made from a template's output, which is UTF-8.
+            entry: String::from_utf8_lossy(&html).into_owned(),
+        })
     }
 
     fn source(&self, index: usize) -> Result<OutputFile, Diagnostic> {
         let source = &self.site.sources[index];
         let entry = self.resolved.entry(index);
         let path = source_page(source);
-        // The page's inputs besides the site-wide ones: hashing them costs nothing next
-        // to building the context (the source's text as HTML) just to hash it.
-        let key = self.memo.map(|_| {
-            let mut key = Xxh3::new();
-            std::sync::Arc::as_ptr(source).hash(&mut key);
-            hash_entry(&mut key, entry);
-            self.last_updated.get(&path).hash(&mut key);
-            key.digest128()
-        });
+        // Hashing the page's inputs costs nothing next to building its context (the
+        // source's text as HTML) just to hash it.
+        let key = self.entry_key(source, entry, &path);
         self.memoized(format!("{path}index.html"), key, || {
             let view = self.source_view(entry, &path);
             let description = format!(
@@ -856,7 +920,7 @@ impl<'a> Renderer<'a> {
             );
             context.insert("source", &view);
             context.insert("on_source_page", &true);
-            self.render_context("source.html", &context)
+            self.render_to_string("source.html", &context)
         })
     }
 

@@ -8,7 +8,7 @@
 use crate::cache::QuoteCache;
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::parse::{FileId, Site};
-use crate::quote::{QuoteHit, QuoteIndex, normalize};
+use crate::quote::{self, QuoteHit, normalize};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -227,8 +227,7 @@ fn find_quotes(
                 return (hits.to_vec(), false);
             }
             let blocks: Vec<&str> = source.blocks.iter().map(|b| b.text.as_str()).collect();
-            let hits = QuoteIndex::new(blocks.iter().copied()).find_all(&normalized, &blocks);
-            (hits, true)
+            (quote::find_quotes(&blocks, &normalized), true)
         })
         .collect();
     let quoted = pending.iter().enumerate().filter(|(_, q)| !q.is_empty());
