@@ -137,6 +137,9 @@ struct AppendixItem<'a> {
     disclosures: Vec<Disclosure>,
     /// `source_entry.html` rendered for this source.
     entry: String,
+    /// The entry's key in the render memo, when there is one.
+    #[serde(skip)]
+    key: Option<u128>,
 }
 
 /// A source as the appendix and its own page show it.
@@ -411,6 +414,16 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// An empty context for a page that is rendered every time: one whose context
+    /// changes with nearly every edit of its file and costs about as much to hash as
+    /// to render (the briefing).
+    fn unmemoized_context(&self) -> PageContext {
+        PageContext {
+            context: tera::Context::new(),
+            key: None,
+        }
+    }
+
     /// Renders `template` with `context` as the page `output`, unless the memo has
     /// it from the same context.
     fn render(
@@ -645,9 +658,8 @@ impl<'a> Renderer<'a> {
             .as_deref()
             .unwrap_or(&self.site.config.description);
         let mut page = self.page_view("", &meta.title, description);
-        let json_ld = crate::metadata::news_article(self.site, self.resolved, &page.canonical);
-        page.json_ld = Some(crate::metadata::script_json(&json_ld));
-        let mut context = self.context();
+        page.json_ld = Some(self.briefing_json_ld(&page.canonical)?);
+        let mut context = self.unmemoized_context();
         context.insert("page", &page);
         context.insert("summary", &meta.summary);
         context.insert("published", &meta.published.as_ref().map(DateView::from));
@@ -671,6 +683,25 @@ impl<'a> Renderer<'a> {
     }
 
     /// The note shown when no source is a primary source, if none is.
+    /// The briefing's JSON-LD (a NewsArticle citing every source), from the memo while
+    /// the briefing's front matter and the sources, in their order, are unchanged.
+    fn briefing_json_ld(&self, url: &str) -> Result<String, Diagnostic> {
+        let key = self.memo.map(|_| {
+            let mut key = Xxh3::new();
+            (format!("{:?}", self.site.briefing.meta), url).hash(&mut key);
+            for entry in &self.resolved.entries {
+                std::sync::Arc::as_ptr(&self.site.sources[entry.source]).hash(&mut key);
+            }
+            key.digest128()
+        });
+        let (json, _) = self.remembered("index.html#json-ld", key, || {
+            let json_ld = crate::metadata::news_article(self.site, self.resolved, url);
+            Ok(crate::metadata::script_json(&json_ld))
+        })?;
+        // Made from a string.
+        Ok(String::from_utf8_lossy(&json).into_owned())
+    }
+
     fn no_primary_source_note(&self) -> Option<&str> {
         (!self.provenance.has_primary_source)
             .then_some(self.site.config.no_primary_source_note.as_str())
@@ -867,7 +898,13 @@ impl<'a> Renderer<'a> {
             .filter(|d| items.iter().any(|item| item.disclosures.contains(d)))
             .map(DisclosureView::from)
             .collect();
-        context.insert("sources", &items);
+        // The entries' keys stand for the entries: hashing 10,000 rendered entries to
+        // find that they are the ones the memo holds would cost more than it saves.
+        context.insert_keyed(
+            "sources",
+            &items,
+            &items.iter().map(|i| i.key).collect::<Vec<_>>(),
+        );
         context.insert("legend", &legend);
         context.insert("coverage", &self.coverage(path));
         context.insert("coverage_table", &self.coverage_is_table());
@@ -883,7 +920,8 @@ impl<'a> Renderer<'a> {
         let source = &self.site.sources[entry.source];
         let anchor = source_anchor(source);
         let name = format!("{path}index.html#{anchor}");
-        let (html, _) = self.remembered(&name, self.entry_key(source, entry, path), || {
+        let key = self.entry_key(source, entry, path);
+        let (html, _) = self.remembered(&name, key, || {
             let mut context = tera::Context::new();
             context.insert("source", &self.source_view(entry, path));
             context.insert("on_source_page", &false);
@@ -896,6 +934,7 @@ impl<'a> Renderer<'a> {
             disclosures: disclosures(&source.meta.notes),
             // Made from a template's output, which is UTF-8.
             entry: String::from_utf8_lossy(&html).into_owned(),
+            key,
         })
     }
 
@@ -943,6 +982,20 @@ struct PageContext {
 }
 
 impl PageContext {
+    /// Inserts `value`, hashing `key` in its place: something cheaper to hash that
+    /// changes whenever `value` does.
+    fn insert_keyed<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+        key: &impl Hash,
+    ) {
+        self.context.insert(name, value);
+        if let Some(hasher) = &mut self.key {
+            (name, key).hash(hasher);
+        }
+    }
+
     fn insert<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
         self.context.insert(name, value);
         if let Some(key) = &mut self.key {
