@@ -3,7 +3,7 @@
 //! "Related articles" lists, turns disclosures into notes and bylines and datelines into
 //! metadata, pairs FAQ questions with their answers, and finds every stated date.
 
-use super::dates::{Found, find_dates, sentence_around};
+use super::dates::{Found, find_dates, has_ascii_digit, sentence_around};
 use super::lines::{
     FAQ_HEADING, Line, Meta, classify, is_author_bio, self_named_publisher, strip_bullet, words,
 };
@@ -238,6 +238,11 @@ impl Body {
 
     fn stated_dates(&mut self) {
         for piece in &self.pieces {
+            // Without a digit only a relative date ("3 hours ago") can be found, and
+            // those are not stated dates: most paragraphs are passed over here.
+            if !has_ascii_digit(&piece.text) {
+                continue;
+            }
             for (found, span) in find_dates(&piece.text, self.order) {
                 match found {
                     Found::Date(date) => self.extracted.dates.push(StatedDate {

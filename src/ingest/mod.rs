@@ -12,6 +12,7 @@ mod add;
 mod body;
 mod dates;
 mod fields;
+mod gate;
 mod html;
 mod lines;
 mod md;
@@ -254,7 +255,7 @@ pub fn read_article(path: &Path) -> Result<Vec<u8>, Problem> {
 pub fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, Diagnostic> {
     let error = |problem| Diagnostic::error(path, problem);
     // Binary formats are told by a NUL byte early on, as git and ripgrep do.
-    if let Some(offset) = bytes.iter().take(8192).position(|&b| b == 0) {
+    if let Some(offset) = memchr::memchr(0, &bytes[..bytes.len().min(8192)]) {
         let utf16 = bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]);
         return Err(error(match utf16 {
             true => Problem::NotUtf8 { offset: 0 },
