@@ -10,8 +10,8 @@
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use regex::{Captures, Regex};
-use regex_automata::hybrid::LazyStateID;
 use regex_automata::hybrid::dfa::DFA;
+use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::util::start;
 use regex_automata::{Anchored, MatchKind as DfaMatchKind};
 use std::cell::RefCell;
@@ -43,31 +43,35 @@ impl Starts {
         };
         // `All` rather than leftmost-first: the DFA then dies only when no pattern
         // can match any longer, never because a shorter match was preferred.
-        let config = DFA::config().match_kind(DfaMatchKind::All);
-        let Ok(dfa) = DFA::builder().configure(config).build_many(patterns) else {
+        let config = DFA::config()
+            .match_kind(DfaMatchKind::All)
+            .cache_capacity(16 << 20);
+        // Groups play no part in whether a text can match: without them the DFA is built
+        // in half the time.
+        let nfa = thompson::Config::new().which_captures(WhichCaptures::None);
+        let Ok(dfa) = DFA::builder()
+            .configure(config)
+            .thompson(nfa)
+            .build_many(patterns)
+        else {
             return all;
         };
         if !dfa.get_nfa().is_always_start_anchored() {
             return all;
         }
         let mut cache = dfa.create_cache();
-        let mut step = |from: Option<LazyStateID>, byte: u8| -> Option<LazyStateID> {
-            let from = match from {
-                Some(state) => state,
-                None => {
-                    let config = start::Config::new().anchored(Anchored::Yes);
-                    dfa.start_state(&mut cache, &config).ok()?
-                }
-            };
-            dfa.next_state(&mut cache, from, byte).ok()
+        let anchored = start::Config::new().anchored(Anchored::Yes);
+        let Ok(initial) = dfa.start_state(&mut cache, &anchored) else {
+            return all;
         };
         let mut starts = Starts {
             first: [0; 4],
             pairs: Some(Box::new([0; 1024])),
         };
+        let pairs = starts.pairs.as_deref_mut().expect("set above");
         for a in 0..=255u8 {
-            // `None` (the cache gave up, or a quit byte): let it through.
-            let Some(after_a) = step(None, a) else {
+            // An error (the cache gave up, or a quit byte): let everything through.
+            let Ok(after_a) = dfa.next_state(&mut cache, initial, a) else {
                 return all;
             };
             if after_a.is_dead() {
@@ -75,17 +79,20 @@ impl Starts {
             }
             set(&mut starts.first, usize::from(a));
             for b in 0..=255u8 {
-                // Walked again from the start: a lazy DFA may clear its cache, and
-                // with it the state ids it gave before.
-                let after_b = step(None, a).and_then(|state| step(Some(state), b));
+                let Ok(after_b) = dfa.next_state(&mut cache, after_a, b) else {
+                    return all;
+                };
                 // Matches show one byte late: a match state after `a` is a match of
                 // the empty string, whatever follows.
-                let live = after_a.is_match() || after_a.is_quit() || after_b.is_none_or(is_live);
-                if live {
-                    let pairs = starts.pairs.as_deref_mut().expect("set above");
+                if after_a.is_match() || after_a.is_quit() || !after_b.is_dead() {
                     set(pairs, usize::from(a) * 256 + usize::from(b));
                 }
             }
+        }
+        // A lazy DFA that ran out of room cleared its cache, and with it the state ids
+        // used above: then nothing can be trusted.
+        if cache.clear_count() > 0 {
+            return all;
         }
         starts
     }
@@ -99,10 +106,6 @@ impl Starts {
             ([a, b, ..], Some(pairs)) => get(&pairs[..], usize::from(*a) * 256 + usize::from(*b)),
         }
     }
-}
-
-fn is_live(state: LazyStateID) -> bool {
-    !state.is_dead()
 }
 
 /// A start-anchored regex behind its [`Starts`].
