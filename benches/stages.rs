@@ -1,6 +1,6 @@
 //! Criterion benches of the hot stages, on a synthetic briefing of 500 sources
 //! (`benches/synth`): ingesting one source of each kind (text dump, HTML page,
-//! markdown), resolving every citation with its quote checks, and rendering every page.
+//! markdown) and all of them (the mix of a real build), resolving every citation with its quote checks, and rendering every page.
 //!
 //! `cargo bench --bench stages`.
 
@@ -70,6 +70,22 @@ fn stages(c: &mut Criterion) {
             })
         });
     }
+
+    // The whole mix, as a build ingests it, but on one thread: the figure is CPU time.
+    let files: Vec<SourceFile> = fixture
+        .site
+        .sources
+        .iter()
+        .map(|source| source_file(root, &source.path.file_name().unwrap().to_string_lossy()))
+        .collect();
+    c.bench_function(&format!("ingest all {SOURCES} sources"), |b| {
+        b.iter(|| {
+            let mut warnings = Vec::new();
+            for file in &files {
+                black_box(briefing::ingest::ingest(file, None, &mut warnings)).ok();
+            }
+        })
+    });
 
     let site = &fixture.site;
     c.bench_function(

@@ -3,45 +3,52 @@
 //! "Related articles" lists, turns disclosures into notes and bylines and datelines into
 //! metadata, pairs FAQ questions with their answers, and finds every stated date.
 
-use super::dates::{Found, find_dates, sentence_around};
+use super::dates::{Found, find_dates, has_ascii_digit, sentence_around};
 use super::lines::{
     FAQ_HEADING, Line, Meta, classify, is_author_bio, self_named_publisher, strip_bullet, words,
 };
 use super::{Block, BlockKind, DateOrder, Extracted, FaqEntry, Finding, StatedDate};
 use crate::diagnostic::Problem;
+use std::borrow::Cow;
 use std::ops::Range;
 
-/// One block as a reader found it, before the shared rules.
+/// One block as a reader found it, before the shared rules: a slice of the article
+/// when its words stand in the file as they are (a text dump's lines), else a copy.
 #[derive(Debug, Clone)]
-pub(super) struct Piece {
+pub(super) struct Piece<'a> {
     /// What the markup (or the look of the line) says it is.
     pub kind: BlockKind,
     /// Its text.
-    pub text: String,
+    pub text: Cow<'a, str>,
     /// Where it is in the file, when the reader knows; when the range is as long as
     /// `text`, the text is a verbatim slice and positions within it are exact.
     pub origin: Option<Range<usize>>,
 }
 
-impl Piece {
+impl<'a> Piece<'a> {
     /// A piece of `kind` with `text` found at `origin`.
-    pub fn new(kind: BlockKind, text: impl Into<String>, origin: Option<Range<usize>>) -> Self {
+    pub fn new(
+        kind: BlockKind,
+        text: impl Into<Cow<'a, str>>,
+        origin: Option<Range<usize>>,
+    ) -> Self {
         Piece {
             kind,
             text: text.into(),
             origin,
         }
     }
+}
 
-    /// Where `span` (bytes of `text`) is in the file, as exactly as known.
-    fn locate(&self, span: Range<usize>) -> Option<Range<usize>> {
-        let origin = self.origin.clone()?;
-        Some(if origin.len() == self.text.len() {
-            (origin.start + span.start)..(origin.start + span.end)
-        } else {
-            origin
-        })
-    }
+/// Where `span` (bytes of a text of `len` bytes found at `origin`) is in the file, as
+/// exactly as known.
+fn locate(origin: &Option<Range<usize>>, len: usize, span: Range<usize>) -> Option<Range<usize>> {
+    let origin = origin.clone()?;
+    Some(if origin.len() == len {
+        (origin.start + span.start)..(origin.start + span.end)
+    } else {
+        origin
+    })
 }
 
 /// The article being cleaned: feed it pieces in order, then [`Body::finish`].
@@ -50,7 +57,8 @@ pub(super) struct Body {
     /// What has been extracted so far; readers set metadata here directly.
     pub extracted: Extracted,
     order: Option<DateOrder>,
-    pieces: Vec<Piece>,
+    /// Where each block of `extracted.blocks` is in the file, when known.
+    origins: Vec<Option<Range<usize>>>,
     in_related: bool,
     in_faq: bool,
     previous: String,
@@ -62,7 +70,7 @@ impl Body {
         Body {
             extracted: Extracted::default(),
             order,
-            pieces: Vec::new(),
+            origins: Vec::new(),
             in_related: false,
             in_faq: false,
             previous: String::new(),
@@ -84,22 +92,18 @@ impl Body {
 
     /// Reads one piece of the article.
     pub fn push(&mut self, piece: Piece) {
-        self.push_classified(piece, None);
+        let line = classify(piece.text.trim(), self.order);
+        self.push_classified(&piece, line);
     }
 
     /// [`Body::push`] for a piece whose text, trimmed, the reader has already classified
-    /// (as `line`): a text dump classifies every line to find its header.
-    pub fn push_classified(&mut self, piece: Piece, line: Option<Line>) {
+    /// (as `line`, whose stamps point into that very text): a text dump classifies
+    /// every line to find its header.
+    pub fn push_classified(&mut self, piece: &Piece, line: Line) {
         let text = piece.text.trim();
         if text.is_empty() {
             return;
         }
-        // A byline's stamps point into the text they were read from: read them again
-        // from the piece's own copy.
-        let line = match line {
-            Some(line) if !matches!(line, Line::Meta(_)) => line,
-            _ => classify(text, self.order),
-        };
         let related_item = self.in_related
             && (piece.kind == BlockKind::ListItem || (line == Line::Content && !is_sentence(text)));
         self.in_related = match line {
@@ -130,7 +134,7 @@ impl Body {
                 }
                 self.remove(text);
             }
-            Line::Meta(meta) => self.meta(meta, &piece),
+            Line::Meta(meta) => self.meta(meta, piece),
             _ if text == self.previous => self.remove(text),
             _ if self
                 .extracted
@@ -141,7 +145,7 @@ impl Body {
             {
                 self.remove(text)
             }
-            _ => self.content(&piece),
+            _ => self.content(piece),
         }
         self.previous.clear();
         self.previous.push_str(text);
@@ -162,7 +166,11 @@ impl Body {
         }
         for stamp in meta.stamps {
             let offset = stamp.text.as_ptr() as usize - text.as_ptr() as usize;
-            let at = piece.locate(offset..offset + stamp.text.len());
+            let at = locate(
+                &piece.origin,
+                piece.text.len(),
+                offset..offset + stamp.text.len(),
+            );
             let slot = match stamp.updated {
                 true => &mut self.extracted.meta.updated,
                 false => &mut self.extracted.meta.published,
@@ -215,7 +223,7 @@ impl Body {
             kind,
             text: text.to_string(),
         });
-        self.pieces.push(Piece::new(kind, text, origin));
+        self.origins.push(origin);
     }
 
     /// Ends the article: drops headings left with nothing under them and lists the
@@ -228,7 +236,7 @@ impl Body {
             .is_some_and(|b| b.kind == BlockKind::Heading)
         {
             if let Some(block) = self.extracted.blocks.pop() {
-                self.pieces.pop();
+                self.origins.pop();
                 self.extracted.removed.push(block.text);
             }
         }
@@ -237,18 +245,24 @@ impl Body {
     }
 
     fn stated_dates(&mut self) {
-        for piece in &self.pieces {
-            for (found, span) in find_dates(&piece.text, self.order) {
+        for (block, origin) in self.extracted.blocks.iter().zip(&self.origins) {
+            let text = &block.text;
+            // Without a digit only a relative date ("3 hours ago") can be found, and
+            // those are not stated dates: most paragraphs are passed over here.
+            if !has_ascii_digit(text) {
+                continue;
+            }
+            for (found, span) in find_dates(text, self.order) {
                 match found {
                     Found::Date(date) => self.extracted.dates.push(StatedDate {
                         date,
-                        text: sentence_around(&piece.text, span).to_string(),
+                        text: sentence_around(text, span).to_string(),
                     }),
                     Found::Ambiguous => self.extracted.findings.push(Finding {
                         problem: Problem::AmbiguousDate {
-                            text: piece.text[span.clone()].to_string(),
+                            text: text[span.clone()].to_string(),
                         },
-                        at: piece.locate(span),
+                        at: locate(origin, text.len(), span),
                     }),
                     Found::Relative => {}
                 }

@@ -5,6 +5,7 @@
 //! Machine-written timestamps (ISO 8601 / RFC 3339, RFC 2822) are parsed with `jiff`; the
 //! date kept is the one the publisher wrote, in the publisher's own offset.
 
+use super::gate::Words;
 use crate::date::{PartialDate, month_from_name};
 use regex::Regex;
 use serde::{Deserialize, Serialize};
@@ -152,15 +153,48 @@ static ANY_PATTERN: LazyLock<regex::RegexSet> = LazyLock::new(|| {
         .expect("the patterns compile one by one")
 });
 
+/// Words without which the last of [`PATTERNS`] (relative dates) cannot match.
+static RELATIVE_WORDS: LazyLock<Words> =
+    LazyLock::new(|| Words::new(&["ago", "yesterday", "just now", "last "]));
+
+/// Whether `text` holds an ASCII digit: a fold over 64-byte chunks, which the compiler
+/// vectorizes, rather than a byte-by-byte search.
+pub(super) fn has_ascii_digit(text: &str) -> bool {
+    text.as_bytes().chunks(64).any(|chunk| {
+        chunk
+            .iter()
+            .fold(false, |found, b| found | b.is_ascii_digit())
+    })
+}
+
+/// Whether `text` has four digits in a row, as `\d{4}` reads them: any digits of
+/// Unicode, counted loosely here as any numeric character.
+fn has_four_digits(text: &str) -> bool {
+    let mut run = 0;
+    for c in text.chars() {
+        run = match c.is_ascii_digit() || (!c.is_ascii() && c.is_numeric()) {
+            true => run + 1,
+            false => 0,
+        };
+        if run == 4 {
+            return true;
+        }
+    }
+    false
+}
+
 /// Every date-like piece of `text`, with its byte range, in order of appearance.
 pub fn find_dates(text: &str, order: Option<DateOrder>) -> Vec<(Found, Range<usize>)> {
     let mut found: Vec<(Found, Range<usize>)> = Vec::new();
-    // Every pattern but the last (relative dates) needs a digit; most paragraphs have
-    // none, and then one pattern is run instead of all of them.
-    let candidates: Vec<usize> = if text.bytes().any(|b| b.is_ascii_digit()) {
+    // Every pattern but the last (relative dates) needs four digits in a row; most
+    // paragraphs have none, and then one pattern is run instead of all of them, or none
+    // at all.
+    let candidates: Vec<usize> = if has_ascii_digit(text) && has_four_digits(text) {
         ANY_PATTERN.matches(text).into_iter().collect()
-    } else {
+    } else if RELATIVE_WORDS.may_occur(text) {
         vec![PATTERNS.len() - 1]
+    } else {
+        return found;
     };
     for (pattern, read) in candidates.into_iter().map(|i| &PATTERNS[i]) {
         for captures in pattern.captures_iter(text) {
@@ -318,5 +352,31 @@ mod tests {
             sentence_around(text, span),
             "It was announced on April 28, 2026."
         );
+    }
+
+    #[test]
+    fn only_texts_with_four_digits_in_a_row_may_state_a_date() {
+        let year = Regex::new(r"\d{4}").unwrap();
+        let lines = super::super::lines::tests::sample_lines();
+        let digits = ["2026", "١٩٩٨", "２０２６", "12 34", "1 May", "v1.2.3"];
+        for line in lines.iter().map(String::as_str).chain(digits) {
+            assert!(has_four_digits(line) || !year.is_match(line), "{line}");
+        }
+        let four = |t: &str| has_four_digits(t);
+        assert!(four("in 2026") && four("١٩٩٨") && four("２０２６"));
+        assert!(!four("12 34") && !four("v1.2.3") && !four("4 min read"));
+    }
+
+    #[test]
+    fn the_gate_lets_through_every_relative_date() {
+        let relative = &PATTERNS[PATTERNS.len() - 1].0;
+        let lines = super::super::lines::tests::sample_lines();
+        for line in &lines {
+            assert!(
+                !relative.is_match(line) || RELATIVE_WORDS.may_occur(line),
+                "{line}"
+            );
+        }
+        assert!(lines.iter().filter(|l| relative.is_match(l)).count() >= 8);
     }
 }

@@ -12,7 +12,7 @@
 use super::body::{Body, Piece};
 use super::dates::machine_date;
 use super::fields::{fill, meta_of};
-use super::lines::{ends_sentence, is_name, self_named_publisher};
+use super::lines::{ends_sentence, is_name, self_named_publisher, split_words, whitespace_at};
 use super::{BlockKind, DateOrder, Extracted, FaqEntry, Finding, SourceMeta};
 use crate::diagnostic::Problem;
 use ego_tree::NodeRef;
@@ -21,8 +21,15 @@ use scraper::{ElementRef, Html, Node, Selector};
 use serde_json::Value;
 use std::sync::LazyLock;
 
-fn selector(css: &str) -> Selector {
-    Selector::parse(css).unwrap_or_else(|e| panic!("selector {css}: {e}"))
+/// The selector of `css`, parsed on first use only: parsing one costs about as much as
+/// running it over a page.
+macro_rules! selector {
+    ($css:expr) => {{
+        static SELECTOR: LazyLock<Selector> = LazyLock::new(|| {
+            Selector::parse($css).unwrap_or_else(|e| panic!("selector {}: {e}", $css))
+        });
+        &*SELECTOR
+    }};
 }
 
 /// Elements whose content is never text of the article.
@@ -109,7 +116,7 @@ pub fn extract(text: &str, order: Option<DateOrder>) -> Extracted {
     let h1 = pieces
         .iter()
         .find(|(_, h1)| *h1)
-        .map(|(p, _)| p.text.clone());
+        .map(|(p, _)| p.text.to_string());
     meta.title = meta.title.or(h1);
     let (title, site) = page_title(&document, meta.title.as_deref());
     meta.title = meta.title.or(title);
@@ -135,15 +142,14 @@ pub fn extract(text: &str, order: Option<DateOrder>) -> Extracted {
 }
 
 fn same_text(a: Option<&str>, b: &str) -> bool {
-    let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-    a.is_some_and(|a| words(a) == words(b))
+    a.is_some_and(|a| split_words(a).eq(split_words(b)))
 }
 
 /// The article's own metadata and FAQ from its JSON-LD. A block that does not parse is
 /// reported, not guessed at.
 fn json_ld(document: &Html, findings: &mut Vec<Finding>) -> (SourceMeta, Vec<FaqEntry>) {
     let mut objects = Vec::new();
-    for script in document.select(&selector(r#"script[type="application/ld+json"]"#)) {
+    for script in document.select(selector!(r#"script[type="application/ld+json"]"#)) {
         let text: String = script.text().collect();
         match serde_json::from_str::<Value>(&text) {
             Ok(value) => collect_objects(value, &mut objects),
@@ -209,25 +215,28 @@ fn collect_objects(value: Value, into: &mut Vec<serde_json::Map<String, Value>>)
 
 /// `og:`, `article:`, Dublin Core and other `<meta>` tags, and the canonical link.
 fn meta_tags(document: &Html) -> SourceMeta {
+    // Each tag's key and content, gathered once for all the fields looked up below.
+    let tags: Vec<(&str, &str)> = document
+        .select(selector!("meta[content]"))
+        .map(|m| {
+            let key = m
+                .attr("property")
+                .or(m.attr("name"))
+                .or(m.attr("itemprop"))
+                .unwrap_or("");
+            (key, m.attr("content").unwrap_or(""))
+        })
+        .collect();
     let content = |names: &[&str]| {
-        document
-            .select(&selector("meta[content]"))
-            .filter(|m| {
-                let key = m
-                    .attr("property")
-                    .or(m.attr("name"))
-                    .or(m.attr("itemprop"))
-                    .unwrap_or("");
-                names.iter().any(|n| n.eq_ignore_ascii_case(key))
-            })
-            .filter_map(|m| m.attr("content"))
-            .map(str::trim)
+        tags.iter()
+            .filter(|(key, _)| names.iter().any(|n| n.eq_ignore_ascii_case(key)))
+            .map(|(_, content)| content.trim())
             .find(|c| !c.is_empty())
             .map(str::to_string)
     };
     let date = |names: &[&str]| content(names).as_deref().and_then(machine_date);
     let canonical = document
-        .select(&selector(r#"link[rel="canonical"][href]"#))
+        .select(selector!(r#"link[rel="canonical"][href]"#))
         .filter_map(|l| l.attr("href"))
         .map(str::to_string)
         .next();
@@ -292,7 +301,7 @@ fn meta_tags(document: &Html) -> SourceMeta {
 /// gives `updated`, the first other one `published`.
 fn time_elements(root: ElementRef) -> SourceMeta {
     let mut meta = SourceMeta::default();
-    for time in root.select(&selector("time[datetime]")) {
+    for time in root.select(selector!("time[datetime]")) {
         let Some(date) = time.attr("datetime").and_then(machine_date) else {
             continue;
         };
@@ -317,9 +326,10 @@ fn time_elements(root: ElementRef) -> SourceMeta {
 /// The author as the page marks it up: `rel=author`, `itemprop=author`, an hCard's
 /// name, a `.byline` (less its "By").
 fn byline_elements(document: &Html) -> SourceMeta {
-    let css = r#"[rel="author"], [itemprop="author"], .author.vcard .fn, .vcard .fn, .byline .author, .author-name"#;
     let author = document
-        .select(&selector(css))
+        .select(selector!(
+            r#"[rel="author"], [itemprop="author"], .author.vcard .fn, .vcard .fn, .byline .author, .author-name"#
+        ))
         .map(|e| collapse(&e.text().collect::<String>()))
         .map(|a| {
             a.strip_prefix("By ")
@@ -370,7 +380,7 @@ fn text_before(node: NodeRef<Node>) -> String {
 /// `<title>` only tells the site.
 fn page_title(document: &Html, known: Option<&str>) -> (Option<String>, Option<String>) {
     let Some(title) = document
-        .select(&selector("title"))
+        .select(selector!("title"))
         .next()
         .map(|t| collapse(&t.text().collect::<String>()))
         .filter(|t| !t.is_empty())
@@ -391,24 +401,34 @@ fn page_title(document: &Html, known: Option<&str>) -> (Option<String>, Option<S
 /// The element holding the article: the `<article>` with the most paragraph text, else
 /// `<main>` or an element marked as the article body, else `<body>`.
 fn main_content(document: &Html) -> ElementRef<'_> {
+    // Paragraphs share their ancestors: each is judged once.
+    let judged = std::cell::RefCell::new(std::collections::HashMap::new());
+    let chrome = |e: ElementRef| {
+        *judged
+            .borrow_mut()
+            .entry(e.id())
+            .or_insert_with(|| is_chrome(e))
+    };
     let text_in = |element: &ElementRef| -> usize {
         element
-            .select(&selector("p"))
-            .filter(|p| !p.ancestors().filter_map(ElementRef::wrap).any(is_chrome))
+            .select(selector!("p"))
+            .filter(|p| !p.ancestors().filter_map(ElementRef::wrap).any(chrome))
             .map(|p| p.text().map(str::len).sum::<usize>())
             .sum()
     };
     let body = document
-        .select(&selector("body"))
+        .select(selector!("body"))
         .next()
         .unwrap_or_else(|| document.root_element());
     let total = text_in(&body);
-    for css in [
-        "article",
-        r#"main, [role="main"], [itemprop="articleBody"], .article-body, .post-content, .entry-content, .story-body, #content"#,
+    for candidates in [
+        selector!("article"),
+        selector!(
+            r#"main, [role="main"], [itemprop="articleBody"], .article-body, .post-content, .entry-content, .story-body, #content"#
+        ),
     ] {
         let best = document
-            .select(&selector(css))
+            .select(candidates)
             .filter(|e| !is_chrome(*e))
             .map(|e| (text_in(&e), e))
             // The first of equals: the outermost, holding the headline and chrome too.
@@ -453,7 +473,7 @@ fn is_hidden(element: ElementRef) -> bool {
 
 /// The blocks under `root` in document order, each with whether it is an `<h1>`;
 /// chrome's text goes to `body` as removed.
-fn walk_blocks(root: ElementRef, body: &mut Body) -> Vec<(Piece, bool)> {
+fn walk_blocks(root: ElementRef, body: &mut Body) -> Vec<(Piece<'static>, bool)> {
     let mut walker = Walker {
         pieces: Vec::new(),
         inline: String::new(),
@@ -467,7 +487,7 @@ fn walk_blocks(root: ElementRef, body: &mut Body) -> Vec<(Piece, bool)> {
 }
 
 struct Walker<'b> {
-    pieces: Vec<(Piece, bool)>,
+    pieces: Vec<(Piece<'static>, bool)>,
     inline: String,
     /// The kind of the innermost open block, and whether it is an `<h1>`.
     kinds: Vec<(BlockKind, bool)>,
@@ -561,7 +581,29 @@ fn kind_of(name: &str, parent: Option<BlockKind>) -> (BlockKind, bool) {
 
 /// Whitespace collapsed to single spaces, trimmed.
 fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    // Most text is collapsed already: single spaces between words, none at the ends.
+    let bytes = text.as_bytes();
+    let collapsed = (0..bytes.len()).all(|i| match whitespace_at(bytes, i) {
+        0 => true,
+        _ => {
+            bytes[i] == b' '
+                && i > 0
+                && i + 1 < bytes.len()
+                && whitespace_at(bytes, i + 1) == 0
+                && whitespace_at(bytes, i - 1) == 0
+        }
+    });
+    if collapsed {
+        return text.to_string();
+    }
+    let mut collapsed = String::with_capacity(text.len());
+    for word in split_words(text) {
+        if !collapsed.is_empty() {
+            collapsed.push(' ');
+        }
+        collapsed.push_str(word);
+    }
+    collapsed
 }
 
 #[cfg(test)]

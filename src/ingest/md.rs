@@ -25,10 +25,10 @@ pub fn extract(text: &str, order: Option<DateOrder>) -> Result<Extracted, Findin
     let pieces = blocks(text, body_start, &mut body);
     let first_h1 = pieces.iter().position(|(_, h1)| *h1);
     if body.extracted.meta.title.is_none() {
-        body.extracted.meta.title = first_h1.map(|i| pieces[i].0.text.clone());
+        body.extracted.meta.title = first_h1.map(|i| pieces[i].0.text.to_string());
     }
     for (piece, is_h1) in pieces {
-        if !(is_h1 && body.extracted.meta.title.as_deref() == Some(piece.text.as_str())) {
+        if !(is_h1 && body.extracted.meta.title.as_deref() == Some(&*piece.text)) {
             body.push(piece);
         }
     }
@@ -152,7 +152,7 @@ fn scalar_key(key: &saphyr::Yaml) -> Option<String> {
 
 /// The markdown body's blocks in order, each with whether it is a level-one heading.
 /// Image descriptions are recorded as removed; raw HTML is skipped.
-fn blocks(text: &str, start: usize, body: &mut Body) -> Vec<(Piece, bool)> {
+fn blocks(text: &str, start: usize, body: &mut Body) -> Vec<(Piece<'static>, bool)> {
     // No smart punctuation: the text must stay the article's own, for quoting.
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
@@ -164,7 +164,7 @@ fn blocks(text: &str, start: usize, body: &mut Body) -> Vec<(Piece, bool)> {
     let flush = |inline: &mut String,
                  open: &[(BlockKind, bool, usize)],
                  end: usize,
-                 pieces: &mut Vec<(Piece, bool)>| {
+                 pieces: &mut Vec<(Piece<'static>, bool)>| {
         let text = inline.trim().to_string();
         inline.clear();
         if let (false, Some(&(kind, h1, from))) = (text.is_empty(), open.last()) {

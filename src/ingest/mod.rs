@@ -12,6 +12,7 @@ mod add;
 mod body;
 mod dates;
 mod fields;
+mod gate;
 mod html;
 mod lines;
 mod md;

@@ -48,10 +48,23 @@ struct DumpLine<'a> {
     kind: Line<'a>,
 }
 
+impl DumpLine<'_> {
+    /// Gives the line to `body` as a block of `kind`, classified already.
+    fn push(&self, kind: BlockKind, body: &mut Body) {
+        let piece = Piece::new(kind, self.text, Some(self.origin.clone()));
+        body.push_classified(&piece, self.kind.clone());
+    }
+}
+
 fn dump_lines(text: &str, order: Option<DateOrder>) -> Vec<DumpLine<'_>> {
     let mut lines = Vec::new();
     let mut start = 0;
-    for line in text.split_inclusive('\n') {
+    while start < text.len() {
+        // Each line with its newline, as `split_inclusive` gives them, found with a
+        // vectorized search.
+        let end =
+            memchr::memchr(b'\n', &text.as_bytes()[start..]).map_or(text.len(), |i| start + i + 1);
+        let line = &text[start..end];
         let trimmed = line.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
         if !trimmed.is_empty() {
             let offset = start + (trimmed.as_ptr() as usize - line.as_ptr() as usize);
@@ -61,7 +74,7 @@ fn dump_lines(text: &str, order: Option<DateOrder>) -> Vec<DumpLine<'_>> {
                 kind: classify(trimmed, order),
             });
         }
-        start += line.len();
+        start = end;
     }
     lines
 }
@@ -77,16 +90,16 @@ pub fn extract(text: &str, order: Option<DateOrder>) -> Extracted {
     let mut body = Body::new(order);
     read_header(header, &mut body);
     for line in rest {
-        let piece = |kind| Piece::new(kind, line.text, Some(line.origin.clone()));
-        let kind = Some(line.kind.clone());
-        match line.kind {
-            Line::ListItem => body.push_classified(piece(BlockKind::ListItem), kind),
-            Line::Content if is_heading(line.text) => {
-                body.push_classified(piece(BlockKind::Heading), kind)
+        let kind = match line.kind {
+            Line::ListItem => BlockKind::ListItem,
+            Line::Content if is_heading(line.text) => BlockKind::Heading,
+            Line::Content if is_caption(line.text) => {
+                body.remove(line.text);
+                continue;
             }
-            Line::Content if is_caption(line.text) => body.remove(line.text),
-            _ => body.push_classified(piece(BlockKind::Paragraph), kind),
-        }
+            _ => BlockKind::Paragraph,
+        };
+        line.push(kind, &mut body);
     }
     body.finish()
 }
@@ -122,11 +135,10 @@ fn read_header(header: &[DumpLine], body: &mut Body) {
     let mut previous = "";
     for (i, line) in header.iter().enumerate() {
         let text = line.text;
-        let piece = |kind| Piece::new(kind, text, Some(line.origin.clone()));
         let before_title = title_at.is_none_or(|t| i < t);
         match line.kind {
             _ if Some(i) == title_at => {}
-            Line::ListItem => body.push(piece(BlockKind::ListItem)),
+            Line::ListItem => line.push(BlockKind::ListItem, body),
             Line::Content if before_title => {
                 // The site's name tops the page: "Vela", "The Northern Courier".
                 if content.first() == Some(&i) && is_name(text) {
@@ -141,12 +153,12 @@ fn read_header(header: &[DumpLine], body: &mut Body) {
                 author.get_or_insert_with(|| text.to_string());
                 body.remove(text);
             }
-            Line::Content if is_heading(text) => body.push(piece(BlockKind::Heading)),
+            Line::Content if is_heading(text) => line.push(BlockKind::Heading, body),
             Line::Content if ends_sentence(text) || is_time(text) => {
-                body.push(piece(BlockKind::Paragraph))
+                line.push(BlockKind::Paragraph, body)
             }
             Line::Content => body.remove(text),
-            _ => body.push(piece(BlockKind::Paragraph)),
+            _ => line.push(BlockKind::Paragraph, body),
         }
         previous = text;
     }
