@@ -524,31 +524,40 @@ impl<'a> Renderer<'a> {
             self.links.link_to_target(page, path)
         });
         // The briefing of a large story has thousands of citations: make them in parallel.
+        let appendix = self.appendix_link(page);
         let groups: Vec<String> = (0..fragment.markdown.citations.len())
             .into_par_iter()
-            .map(|index| self.group_html(fragment, index, page))
+            .map(|index| self.group_html(fragment, index, &appendix))
             .collect();
         fill_citations(&html, |index| groups.get(index).map_or("", String::as_str))
     }
 
-    /// The HTML of citation group `index` of `fragment`, for the page at `page`.
-    fn group_html(&self, fragment: &Fragment, index: usize, page: &str) -> String {
+    /// The link to the appendix from the page at `page`, to which a citation adds
+    /// `#source-<id>`: empty on the appendix itself.
+    fn appendix_link(&self, page: &str) -> String {
+        match page {
+            "sources/" => String::new(),
+            _ => self.links.link(page, "sources/"),
+        }
+    }
+
+    /// The HTML of citation group `index` of `fragment`, on a page whose link to the
+    /// appendix is `appendix` (see [`Renderer::appendix_link`]).
+    fn group_html(&self, fragment: &Fragment, index: usize, appendix: &str) -> String {
         let key = (fragment.file, fragment.markdown.citations[index].span.start);
         let citations = self
             .resolved
             .groups
             .get(&key)
             .map_or(&[][..], Vec::as_slice);
-        let mut html = String::from("<sup class=\"citations\">");
+        let mut html = String::with_capacity(400 * citations.len());
+        html.push_str("<sup class=\"citations\">");
         for citation in citations {
             let source = &self.site.sources[citation.source];
             let quote = citation
                 .quote
                 .map(|q| self.resolved.entry(citation.source).quotes[q].text.as_str());
-            let href = self
-                .links
-                .link_to_anchor(page, "sources/", &source_anchor(source));
-            push_citation(&mut html, source, citation, &href, quote);
+            push_citation(&mut html, source, citation, appendix, quote);
         }
         html.push_str("</sup>");
         html
@@ -577,7 +586,11 @@ impl<'a> Renderer<'a> {
                         let source = &self.site.sources[citation.source];
                         let quote = &self.resolved.entry(citation.source).quotes[citation.quote?];
                         Some(SaysView {
-                            citation: self.group_html(&disagreement.says, index, ""),
+                            citation: self.group_html(
+                                &disagreement.says,
+                                index,
+                                &self.appendix_link(""),
+                            ),
                             title: source_title(source),
                             quote: &quote.text,
                             href: self.links.link_to_anchor(
@@ -1098,15 +1111,18 @@ pub fn text_fragment_url(url: &str, words: &str) -> String {
     format!("{base}#:~:text={directive}")
 }
 
-/// One citation: the bracketed number linking to the appendix, and a tooltip naming
-/// the source and the quoted words, shown on hover and keyboard focus.
+/// One citation: the bracketed number linking to the source's entry in the appendix
+/// (`appendix` is the link to it, see [`Renderer::appendix_link`]), and a tooltip
+/// naming the source and the quoted words, shown on hover and keyboard focus. Written
+/// straight into `html`: a briefing may have tens of thousands.
 fn push_citation(
     html: &mut String,
     source: &Source,
     citation: &ResolvedCitation,
-    href: &str,
+    appendix: &str,
     quote: Option<&str>,
 ) {
+    use std::fmt::Write;
     let anchor = &citation.anchor;
     let disclosures = disclosures(&source.meta.notes);
     let marker = if disclosures.contains(&Disclosure::AiDrafted) {
@@ -1114,30 +1130,38 @@ fn push_citation(
     } else {
         ""
     };
-    html.push_str(&format!(
-        "<span class=\"citation\"><a id=\"{anchor}\" href=\""
-    ));
-    escape_href(&mut *html, href).ok();
-    html.push_str(&format!(
+    // Writing to a String cannot fail.
+    let _ = write!(html, "<span class=\"citation\"><a id=\"{anchor}\" href=\"");
+    escape_href(&mut *html, appendix).ok();
+    // The source's anchor (see `source_anchor`), without making a string of it.
+    html.push_str("#source-");
+    escape_href(&mut *html, &source.id).ok();
+    let _ = write!(
+        html,
         "\" aria-describedby=\"tip-{anchor}\">[{}]{marker}</a><span class=\"cite-tip\" role=\"tooltip\" id=\"tip-{anchor}\"><span class=\"cite-source\">",
         citation.number
-    ));
+    );
     escape_html(&mut *html, source_title(source)).ok();
     if let Some(publisher) = &source.meta.publisher {
         html.push_str(" · ");
         escape_html(&mut *html, publisher).ok();
     }
     html.push_str("</span>");
-    let labels: Vec<&str> = source
+    let labels = source
         .meta
         .kind
         .map(|k| k.label())
         .into_iter()
-        .chain(disclosures.iter().map(|d| d.label()))
-        .collect();
-    if !labels.is_empty() {
-        html.push_str("<span class=\"cite-kind\">");
-        html.push_str(&labels.join(" · "));
+        .chain(disclosures.iter().map(|d| d.label()));
+    for (i, label) in labels.enumerate() {
+        html.push_str(if i == 0 {
+            "<span class=\"cite-kind\">"
+        } else {
+            " · "
+        });
+        html.push_str(label);
+    }
+    if source.meta.kind.is_some() || !disclosures.is_empty() {
         html.push_str("</span>");
     }
     if let Some(quote) = quote {
