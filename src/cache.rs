@@ -24,13 +24,16 @@
 use crate::diagnostic::Diagnostic;
 use crate::ingest::Source;
 use crate::quote::QuoteHit;
+use crate::resolve::SourceEntry;
 use crate::theme::Theme;
 use bytes::Bytes;
 use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use xxhash_rust::xxh3::Xxh3;
 
 /// Caches kept from one build to the next.
 #[derive(Default)]
@@ -264,6 +267,34 @@ impl PageMemo {
         Some(kept.bytes.clone())
     }
 
+    /// The output named `name` as the last render made it with the same `key`, or as
+    /// `make` makes it now (and then kept for the next render); and whether it came
+    /// from the memo. Without a key it is always made, and kept nowhere. Debug builds
+    /// make it anyway and check that it is the same, so that a key missing an input
+    /// fails the tests rather than serving a stale page.
+    pub fn remember<E>(
+        &self,
+        name: &str,
+        key: Option<u128>,
+        make: impl Fn() -> Result<String, E>,
+    ) -> Result<(Bytes, bool), E> {
+        if let Some(bytes) = key.and_then(|key| self.get(name, key)) {
+            if cfg!(debug_assertions) {
+                let fresh = make()?;
+                assert!(
+                    fresh.as_bytes() == &bytes[..],
+                    "the render memo reused a stale {name}: its key misses an input"
+                );
+            }
+            return Ok((bytes, true));
+        }
+        let bytes = Bytes::from(make()?.into_bytes());
+        if let Some(key) = key {
+            self.put(name, key, &bytes);
+        }
+        Ok((bytes, false))
+    }
+
     /// Counts a whole page taken from the memo.
     pub fn count_reused_page(&self) {
         self.reused.fetch_add(1, Ordering::Relaxed);
@@ -292,6 +323,27 @@ impl PageMemo {
             self.pinned = sources.to_vec();
         }
         *self.reused.get_mut()
+    }
+}
+
+/// Feeds to `hasher` what a source and its appendix entry hold, for a key in the
+/// [`PageMemo`]: the source by address (an unchanged source is the very same
+/// ingestion, which the memo keeps from being freed), and the entry's number, back-links
+/// and quotes. Not the source's index in the site: adding a source before it changes
+/// nothing that its entry shows.
+pub fn hash_source_entry(hasher: &mut Xxh3, source: &Arc<Source>, entry: &SourceEntry) {
+    Arc::as_ptr(source).hash(hasher);
+    entry.number.hash(hasher);
+    for link in &entry.backlinks {
+        (&link.page, &link.anchor).hash(hasher);
+    }
+    for quote in &entry.quotes {
+        (&quote.text, &quote.anchor).hash(hasher);
+        quote
+            .hit
+            .as_ref()
+            .map(|hit| (hit.block, hit.range.start, hit.range.end))
+            .hash(hasher);
     }
 }
 

@@ -467,26 +467,12 @@ impl<'a> Renderer<'a> {
         key: Option<u128>,
         render: impl Fn() -> Result<String, Diagnostic>,
     ) -> Result<(bytes::Bytes, bool), Diagnostic> {
-        let memo = self.memo.zip(key).map(|((memo, site), page)| {
-            let mut key = Xxh3::new();
-            (site, page, name).hash(&mut key);
-            (memo, key.digest128())
-        });
-        if let Some(bytes) = memo.and_then(|(memo, key)| memo.get(name, key)) {
-            if cfg!(debug_assertions) {
-                let fresh = render()?;
-                assert!(
-                    fresh.as_bytes() == &bytes[..],
-                    "the render memo reused a stale {name}: its key misses an input"
-                );
-            }
-            return Ok((bytes, true));
-        }
-        let bytes = bytes::Bytes::from(render()?.into_bytes());
-        if let Some((memo, key)) = memo {
-            memo.put(name, key, &bytes);
-        }
-        Ok((bytes, false))
+        let Some(((memo, site), page)) = self.memo.zip(key) else {
+            return Ok((bytes::Bytes::from(render()?.into_bytes()), false));
+        };
+        let mut key = Xxh3::new();
+        (site, page).hash(&mut key);
+        memo.remember(name, Some(key.digest128()), render)
     }
 
     /// The key of what a source's entry shows (in the appendix, on the source's page)
@@ -500,9 +486,7 @@ impl<'a> Renderer<'a> {
     ) -> Option<u128> {
         self.memo.map(|_| {
             let mut key = Xxh3::new();
-            // The source by address: an unchanged source is the very same ingestion.
-            std::sync::Arc::as_ptr(source).hash(&mut key);
-            hash_entry(&mut key, entry);
+            crate::cache::hash_source_entry(&mut key, source, entry);
             self.last_updated.get(page).hash(&mut key);
             key.digest128()
         })
@@ -1033,23 +1017,6 @@ fn hash_json<T: Serialize + ?Sized>(hasher: &mut Xxh3, value: &T) {
     }
     // Writing to a hasher cannot fail, nor can serializing the values pages are made of.
     let _ = serde_json::to_writer(Feed(hasher), value);
-}
-
-/// Feeds what a source's page shows of its appendix entry to `hasher`. Not the source's
-/// index in the site: adding a source before it does not change its page.
-fn hash_entry(hasher: &mut Xxh3, entry: &SourceEntry) {
-    entry.number.hash(hasher);
-    for link in &entry.backlinks {
-        (&link.page, &link.anchor).hash(hasher);
-    }
-    for quote in &entry.quotes {
-        (&quote.text, &quote.anchor).hash(hasher);
-        quote
-            .hit
-            .as_ref()
-            .map(|hit| (hit.block, hit.range.start, hit.range.end))
-            .hash(hasher);
-    }
 }
 
 fn navigation(site: &Site) -> Vec<NavItem> {
