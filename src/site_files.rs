@@ -36,10 +36,10 @@ pub fn site_files(
         file(".nojekyll", String::new()),
         file("sitemap.xml", sitemap(site, pages, last_updated)),
         file("feed.xml", feed(site)),
-        file(
-            "briefing.json",
-            briefing_json(site, resolved, provenance, memo),
-        ),
+        OutputFile {
+            path: "briefing.json".into(),
+            bytes: briefing_json(site, resolved, provenance, memo).into(),
+        },
     ];
     if let Some(cname) = &site.config.cname {
         files.push(file("CNAME", format!("{cname}\n")));
@@ -217,6 +217,15 @@ impl<'a> SourceData<'a> {
     }
 }
 
+/// A row of the coverage in `briefing.json`: a part of the briefing and the ids of the
+/// sources it cites (typed, as a briefing may cite thousands).
+#[derive(Serialize)]
+struct CoverageData<'a> {
+    section: &'a str,
+    sources: Vec<&'a str>,
+    url: String,
+}
+
 /// The whole briefing as data (its shape is documented in the README), pretty-printed
 /// with its fields in alphabetical order. Sources are typed rather than `json!` values,
 /// and each is kept in `memo` while it and its entry are unchanged: with thousands of
@@ -226,7 +235,7 @@ fn briefing_json(
     resolved: &Resolved,
     provenance: &Provenance,
     memo: &PageMemo,
-) -> String {
+) -> Vec<u8> {
     let base = site.config.base_url();
     let sources: Vec<bytes::Bytes> = resolved
         .entries
@@ -278,11 +287,22 @@ fn briefing_json(
             })
         })
         .collect();
-    let coverage: Vec<_> = provenance.coverage.iter().map(|row| json!({
-        "section": row.section,
-        "url": format!("{base}{}{}", row.page, row.anchor.as_ref().map(|a| format!("#{a}")).unwrap_or_default()),
-        "sources": row.sources.iter().map(|&s| &site.sources[s].id).collect::<Vec<_>>(),
-    })).collect();
+    let coverage: Vec<CoverageData> = provenance
+        .coverage
+        .iter()
+        .map(|row| CoverageData {
+            section: &row.section,
+            sources: row
+                .sources
+                .iter()
+                .map(|&s| site.sources[s].id.as_str())
+                .collect(),
+            url: match &row.anchor {
+                Some(anchor) => format!("{base}{}#{anchor}", row.page),
+                None => format!("{base}{}", row.page),
+            },
+        })
+        .collect();
     let disagreements: Vec<_> = site
         .briefing
         .disagreements
@@ -298,30 +318,33 @@ fn briefing_json(
             })
         })
         .collect();
-    let fields = [
-        ("coverage", pretty(&coverage, 1)),
-        ("disagreements", pretty(&disagreements, 1)),
-        ("faq", pretty(&faq, 1)),
+    let fields: [(&str, Vec<u8>); 12] = [
+        ("coverage", pretty(&coverage, 1).into()),
+        ("disagreements", pretty(&disagreements, 1).into()),
+        ("faq", pretty(&faq, 1).into()),
         (
             "has_primary_source",
-            pretty(&provenance.has_primary_source, 1),
+            pretty(&provenance.has_primary_source, 1).into(),
         ),
-        ("published", pretty(&meta.published, 1)),
+        ("published", pretty(&meta.published, 1).into()),
         ("sources", pretty_array(&sources, 1)),
-        ("summary", pretty(&meta.summary, 1)),
-        ("timeline", pretty(&timeline, 1)),
-        ("title", pretty(&meta.title, 1)),
-        ("updated", pretty(&meta.updated, 1)),
-        ("updates", pretty(&updates, 1)),
-        ("url", pretty(&base, 1)),
+        ("summary", pretty(&meta.summary, 1).into()),
+        ("timeline", pretty(&timeline, 1).into()),
+        ("title", pretty(&meta.title, 1).into()),
+        ("updated", pretty(&meta.updated, 1).into()),
+        ("updates", pretty(&updates, 1).into()),
+        ("url", pretty(&base, 1).into()),
     ];
-    let mut text = String::with_capacity(sources.iter().map(|s| s.len() + 8).sum::<usize>() + 4096);
-    text.push_str("{\n");
+    let mut text = Vec::with_capacity(fields.iter().map(|(_, v)| v.len() + 32).sum());
+    text.extend_from_slice(b"{\n");
     for (index, (name, value)) in fields.iter().enumerate() {
-        let comma = if index + 1 < fields.len() { "," } else { "" };
-        text.push_str(&format!("  \"{name}\": {value}{comma}\n"));
+        for piece in [b"  \"", name.as_bytes(), b"\": ", value] {
+            text.extend_from_slice(piece);
+        }
+        let comma = index + 1 < fields.len();
+        text.extend_from_slice(if comma { b",\n" } else { b"\n" });
     }
-    text.push_str("}\n");
+    text.extend_from_slice(b"}\n");
     text
 }
 
@@ -337,21 +360,21 @@ fn pretty(value: &impl Serialize, depth: usize) -> String {
 
 /// An array of `items`, each already pretty-printed one level deeper than the array
 /// (see [`pretty`]), as serde_json pretty-prints it `depth` levels deep.
-fn pretty_array(items: &[bytes::Bytes], depth: usize) -> String {
+fn pretty_array(items: &[bytes::Bytes], depth: usize) -> Vec<u8> {
     if items.is_empty() {
-        return "[]".to_string();
+        return b"[]".to_vec();
     }
     let inner = "  ".repeat(depth + 1);
-    let mut text = String::with_capacity(items.iter().map(|i| i.len() + inner.len() + 2).sum());
-    text.push_str("[\n");
+    let mut text = Vec::with_capacity(items.iter().map(|i| i.len() + inner.len() + 2).sum());
+    text.extend_from_slice(b"[\n");
     for (index, item) in items.iter().enumerate() {
-        text.push_str(&inner);
-        // Made by `pretty`, from a String.
-        text.push_str(&String::from_utf8_lossy(item));
-        text.push_str(if index + 1 < items.len() { ",\n" } else { "\n" });
+        text.extend_from_slice(inner.as_bytes());
+        text.extend_from_slice(item);
+        let comma = index + 1 < items.len();
+        text.extend_from_slice(if comma { b",\n" } else { b"\n" });
     }
-    text.push_str(&"  ".repeat(depth));
-    text.push(']');
+    text.extend_from_slice("  ".repeat(depth).as_bytes());
+    text.push(b']');
     text
 }
 
@@ -370,10 +393,10 @@ mod tests {
         let kept: Vec<bytes::Bytes> = items.iter().map(|i| pretty(i, 2).into()).collect();
         let pieces = format!(
             "{{\n  \"a\": {},\n  \"z\": {}\n}}",
-            pretty_array(&kept, 1),
+            String::from_utf8(pretty_array(&kept, 1)).unwrap(),
             pretty(&true, 1)
         );
         assert_eq!(pieces, whole);
-        assert_eq!(pretty_array(&[], 1), "[]");
+        assert_eq!(pretty_array(&[], 1), b"[]");
     }
 }
