@@ -217,7 +217,7 @@ pub struct PageMemo {
     keep: bool,
     /// The pages of the last successful render, and of the ones before it that were
     /// reused since.
-    kept: HashMap<String, Kept>,
+    kept: HashMap<String, Kept, xxhash_rust::xxh3::Xxh3DefaultBuilder>,
     /// The pages this render made, as they come (from many threads).
     made: Mutex<Vec<(String, u128, Bytes)>>,
     /// The sources of the last render: keys name sources by address, and these keep

@@ -12,6 +12,7 @@
 use crate::date::PartialDate;
 use crate::parse::Site;
 use crate::render::source_page;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -64,13 +65,13 @@ impl History {
     }
 
     /// The day the newest of `files` (paths relative to the root) was last committed.
-    pub fn last_changed<'a>(
+    pub fn last_changed(
         &self,
-        files: impl IntoIterator<Item = &'a Path>,
+        files: impl IntoIterator<Item = impl AsRef<Path>>,
     ) -> Option<PartialDate> {
         files
             .into_iter()
-            .filter_map(|file| self.changed.get(file))
+            .filter_map(|file| self.changed.get(file.as_ref()))
             .max()
             .and_then(|&seconds| utc_day(seconds))
     }
@@ -116,29 +117,48 @@ pub fn source_date_epoch() -> Option<PartialDate> {
         .and_then(utc_day)
 }
 
+/// The content files a page is made from.
+pub enum PageInputs<'a> {
+    /// One editor file.
+    File(&'a Path),
+    /// Sources: their articles and sidecars.
+    Sources(&'a [std::sync::Arc<crate::ingest::Source>]),
+}
+
+impl PageInputs<'_> {
+    /// The files, named only when asked for: without a history nothing asks, and the
+    /// appendix of a large briefing is made from thousands.
+    pub fn paths(&self) -> Box<dyn Iterator<Item = Cow<'_, Path>> + '_> {
+        match self {
+            PageInputs::File(path) => Box::new(std::iter::once(Cow::Borrowed(*path))),
+            PageInputs::Sources(sources) => Box::new(sources.iter().flat_map(|source| {
+                [
+                    Cow::Borrowed(source.path.as_path()),
+                    Cow::Owned(source.path.with_extension("toml")),
+                ]
+            })),
+        }
+    }
+}
+
 /// Every page of the site (by its path: `""`, `"timeline/"`, `"sources/<id>/"`...) with
 /// the content files it is made from.
-pub fn page_inputs(site: &Site) -> Vec<(String, Vec<PathBuf>)> {
-    let file = |id: usize| site.files[id].path.clone();
-    let mut pages = vec![(String::new(), vec![file(site.briefing.body.file)])];
+pub fn page_inputs(site: &Site) -> Vec<(String, PageInputs<'_>)> {
+    let file = |id: usize| PageInputs::File(&site.files[id].path);
+    let mut pages = vec![(String::new(), file(site.briefing.body.file))];
     if let Some(timeline) = &site.timeline {
-        pages.push(("timeline/".into(), vec![file(timeline.intro.file)]));
+        pages.push(("timeline/".into(), file(timeline.intro.file)));
     }
     if let Some(faq) = &site.faq {
-        pages.push(("faq/".into(), vec![file(faq.intro.file)]));
+        pages.push(("faq/".into(), file(faq.intro.file)));
     }
     for page in &site.pages {
-        pages.push((format!("{}/", page.slug), vec![file(page.body.file)]));
+        pages.push((format!("{}/", page.slug), file(page.body.file)));
     }
-    let source_files = |source: &std::sync::Arc<crate::ingest::Source>| {
-        [source.path.clone(), source.path.with_extension("toml")]
-    };
-    pages.push((
-        "sources/".into(),
-        site.sources.iter().flat_map(source_files).collect(),
-    ));
-    for source in &site.sources {
-        pages.push((source_page(source), source_files(source).to_vec()));
+    pages.push(("sources/".into(), PageInputs::Sources(&site.sources)));
+    for source in site.sources.iter() {
+        let one = std::slice::from_ref(source);
+        pages.push((source_page(source), PageInputs::Sources(one)));
     }
     pages
 }
@@ -149,8 +169,8 @@ pub fn last_updated(site: &Site, history: Option<&History>) -> BTreeMap<String, 
     let fallback = meta.updated.or(meta.published).or_else(source_date_epoch);
     page_inputs(site)
         .into_iter()
-        .filter_map(|(page, files)| {
-            let from_git = history.and_then(|h| h.last_changed(files.iter().map(PathBuf::as_path)));
+        .filter_map(|(page, inputs)| {
+            let from_git = history.and_then(|h| h.last_changed(inputs.paths()));
             from_git.or(fallback).map(|date| (page, date))
         })
         .collect()

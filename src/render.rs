@@ -135,8 +135,9 @@ struct AppendixItem<'a> {
     title: &'a str,
     #[serde(skip)]
     disclosures: Vec<Disclosure>,
-    /// `source_entry.html` rendered for this source.
-    entry: String,
+    /// `source_entry.html` rendered for this source (kept in the memo: not copied).
+    #[serde(serialize_with = "serialize_utf8")]
+    entry: bytes::Bytes,
     /// The entry's key in the render memo, when there is one.
     #[serde(skip)]
     key: Option<u128>,
@@ -929,8 +930,7 @@ impl<'a> Renderer<'a> {
             anchor,
             title: source_title(source),
             disclosures: disclosures(&source.meta.notes),
-            // Made from a template's output, which is UTF-8.
-            entry: String::from_utf8_lossy(&html).into_owned(),
+            entry: html,
             key,
         })
     }
@@ -970,6 +970,14 @@ impl<'a> Renderer<'a> {
         context.insert("page", &page);
         self.render("404.html", "404.html".into(), context)
     }
+}
+
+/// Serializes bytes made from a string (rendered output) as that string.
+fn serialize_utf8<S: serde::Serializer>(
+    bytes: &bytes::Bytes,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(std::str::from_utf8(bytes).map_err(serde::ser::Error::custom)?)
 }
 
 /// A page's Tera context and, when the memo is in use, a hash of what went into it.

@@ -14,8 +14,8 @@ pub struct SiteFile {
     pub path: String,
     /// Its bytes, as `build` writes them.
     pub bytes: Bytes,
-    /// The `Content-Type` to send.
-    pub content_type: String,
+    /// The `Content-Type` to send (shared by the file at this path in every rebuild).
+    pub content_type: Arc<str>,
     /// A hash of the bytes, for the ETag and for seeing what a rebuild changed.
     pub hash: u64,
 }
@@ -29,7 +29,7 @@ impl SiteFile {
 
     fn with_hash(path: String, hash: u64, bytes: Bytes) -> SiteFile {
         SiteFile {
-            content_type: content_type(&path),
+            content_type: content_type(&path).into(),
             hash,
             path,
             bytes,
@@ -90,12 +90,22 @@ impl Site {
         Site::default().next(files, base_path)
     }
 
-    /// The site built as `files` after this one: files whose bytes are the buffers this
-    /// site holds keep their hashes; only new bytes are hashed.
+    /// The site built as `files` (sorted by path) after this one: files whose bytes are
+    /// the buffers this site holds keep their hashes; only new bytes are hashed.
     pub fn next(&self, files: Vec<OutputFile>, base_path: String) -> Site {
-        let files = files
+        // Both lists are sorted by path: walk them side by side.
+        let mut old = self.files.iter().peekable();
+        let pairs: Vec<(OutputFile, Option<&SiteFile>)> = files
+            .into_iter()
+            .map(|file| {
+                while old.next_if(|o| o.path < file.path).is_some() {}
+                let same = old.next_if(|o| o.path == file.path);
+                (file, same)
+            })
+            .collect();
+        let files = pairs
             .into_par_iter()
-            .map(|file| match self.file(&file.path) {
+            .map(|(file, old)| match old {
                 Some(old) => old.renewed(file),
                 None => SiteFile::new(file.path, file.bytes),
             })
