@@ -365,13 +365,18 @@ impl<'a> Renderer<'a> {
             sink.put(file).map_err(|error| write_error(&path, &error))?;
             Ok(path)
         };
-        let mut results: Vec<Result<String, Diagnostic>> =
-            jobs.par_iter().map(|job| put(job())).collect();
-        results.par_extend(
-            (0..self.site.sources.len())
-                .into_par_iter()
-                .map(|source| put(self.source(source))),
-        );
+        // One parallel run for all: the source pages keep the other threads busy while
+        // one renders the briefing, which can take longer than all of them together.
+        let results: Vec<Result<String, Diagnostic>> = jobs
+            .par_iter()
+            .map(|job| job())
+            .chain(
+                (0..self.site.sources.len())
+                    .into_par_iter()
+                    .map(|source| self.source(source)),
+            )
+            .map(put)
+            .collect();
         let (paths, errors): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
         if errors.is_empty() {
             Ok(paths.into_iter().map(Result::unwrap).collect())
