@@ -205,16 +205,24 @@ fn build_into(
         render::Renderer::new(&site, &resolved, &provenance, &assets, tera, links.portable)
             .with_last_updated(last_updated.clone())
             .with_memo(&cache.pages, &theme);
-    let pages = renderer.render_pages(sink)?;
-    timer.lap("render and write pages");
-    let others = site_files::site_files(
-        &site,
-        &resolved,
-        &provenance,
-        &pages,
-        &last_updated,
-        &cache.pages,
+    // The site files (briefing.json above all) are made while the pages render: the
+    // briefing page is one long job, and leaves other threads free.
+    let page_paths = renderer.page_paths();
+    let (pages, others) = rayon::join(
+        || renderer.render_pages(sink),
+        || {
+            site_files::site_files(
+                &site,
+                &resolved,
+                &provenance,
+                &page_paths,
+                &last_updated,
+                &cache.pages,
+            )
+        },
     );
+    let pages = pages?;
+    timer.lap("render pages and site files");
     let reused = cache.pages.finish(&site.sources);
     let assets = assets.into_iter().map(|asset| OutputFile {
         path: asset.path,
@@ -225,7 +233,7 @@ fn build_into(
         sink.put(file)
             .map_err(|error| vec![render::write_error(&path, &error)])?;
     }
-    timer.lap("site files and assets");
+    timer.lap("write site files and assets");
     Ok(Built {
         base_url: site.config.base_url().to_string(),
         editor_links: check::editor_links(&site, links),

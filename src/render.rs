@@ -342,46 +342,71 @@ impl<'a> Renderer<'a> {
         self
     }
 
+    /// Every page of the site: where it goes, and what it is.
+    fn page_jobs(&self) -> Vec<(String, PageJob<'a>)> {
+        let mut jobs = vec![
+            ("index.html".to_string(), PageJob::Briefing),
+            ("sources/index.html".to_string(), PageJob::Appendix),
+            ("404.html".to_string(), PageJob::NotFound),
+        ];
+        if self.site.timeline.is_some() {
+            jobs.push(("timeline/index.html".to_string(), PageJob::Timeline));
+        }
+        if self.site.faq.is_some() {
+            jobs.push(("faq/index.html".to_string(), PageJob::Faq));
+        }
+        for page in &self.site.pages {
+            jobs.push((format!("{}/index.html", page.slug), PageJob::Page(page)));
+        }
+        for (index, source) in self.site.sources.iter().enumerate() {
+            jobs.push((
+                format!("{}index.html", source_page(source)),
+                PageJob::Source(index),
+            ));
+        }
+        jobs
+    }
+
+    /// The paths of the pages [`Renderer::render_pages`] makes, known before they are
+    /// made (for the sitemap, made while they are).
+    pub fn page_paths(&self) -> Vec<String> {
+        self.page_jobs().into_iter().map(|(path, _)| path).collect()
+    }
+
     /// Renders every page of the site, in parallel, handing each to `sink` as soon as
     /// it is made. Returns the pages' paths, or every template and write error.
     pub fn render_pages(&self, sink: &dyn Sink) -> Result<Vec<String>, Vec<Diagnostic>> {
-        let mut jobs: Vec<Box<dyn Fn() -> Result<OutputFile, Diagnostic> + Send + Sync + '_>> = vec![
-            Box::new(|| self.briefing()),
-            Box::new(|| self.appendix()),
-            Box::new(|| self.not_found()),
-        ];
-        if self.site.timeline.is_some() {
-            jobs.push(Box::new(|| self.timeline()));
-        }
-        if self.site.faq.is_some() {
-            jobs.push(Box::new(|| self.faq()));
-        }
-        for page in &self.site.pages {
-            jobs.push(Box::new(move || self.page(page)));
-        }
         let put = |file: Result<OutputFile, Diagnostic>| {
             let file = file?;
             let path = file.path.clone();
             sink.put(file).map_err(|error| write_error(&path, &error))?;
             Ok(path)
         };
-        // One parallel run for all: the source pages keep the other threads busy while
-        // one renders the briefing, which can take longer than all of them together.
-        let results: Vec<Result<String, Diagnostic>> = jobs
-            .par_iter()
-            .map(|job| job())
-            .chain(
-                (0..self.site.sources.len())
-                    .into_par_iter()
-                    .map(|source| self.source(source)),
-            )
-            .map(put)
+        // One parallel run for all, the briefing first: the source pages keep the other
+        // threads busy while one renders the briefing, which can take longer than all of
+        // them together.
+        let results: Vec<Result<String, Diagnostic>> = self
+            .page_jobs()
+            .into_par_iter()
+            .map(|(output, job)| put(self.render_job(output, job)))
             .collect();
         let (paths, errors): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
         if errors.is_empty() {
             Ok(paths.into_iter().map(Result::unwrap).collect())
         } else {
             Err(errors.into_iter().map(|e| e.unwrap_err()).collect())
+        }
+    }
+
+    fn render_job(&self, output: String, job: PageJob) -> Result<OutputFile, Diagnostic> {
+        match job {
+            PageJob::Briefing => self.briefing(output),
+            PageJob::Appendix => self.appendix(output),
+            PageJob::NotFound => self.not_found(output),
+            PageJob::Timeline => self.timeline(output),
+            PageJob::Faq => self.faq(output),
+            PageJob::Page(page) => self.page(page, output),
+            PageJob::Source(index) => self.source(index, output),
         }
     }
 
@@ -645,7 +670,7 @@ impl<'a> Renderer<'a> {
         cited
     }
 
-    fn briefing(&self) -> Result<OutputFile, Diagnostic> {
+    fn briefing(&self, output: String) -> Result<OutputFile, Diagnostic> {
         let meta = &self.site.briefing.meta;
         let mut updates: Vec<UpdateView> = meta
             .updates
@@ -682,7 +707,7 @@ impl<'a> Renderer<'a> {
             .filter(|h| h.level == 2)
             .collect();
         context.insert("contents", &contents);
-        self.render("briefing.html", "index.html".into(), context)
+        self.render("briefing.html", output, context)
     }
 
     /// The note shown when no source is a primary source, if none is.
@@ -730,7 +755,7 @@ impl<'a> Renderer<'a> {
             .collect()
     }
 
-    fn timeline(&self) -> Result<OutputFile, Diagnostic> {
+    fn timeline(&self, output: String) -> Result<OutputFile, Diagnostic> {
         let timeline = self
             .site
             .timeline
@@ -782,10 +807,10 @@ impl<'a> Renderer<'a> {
         context.insert("page", &page);
         context.insert("intro", &self.fragment_html(&timeline.intro, path));
         context.insert("events", &events);
-        self.render("timeline.html", "timeline/index.html".into(), context)
+        self.render("timeline.html", output, context)
     }
 
-    fn faq(&self) -> Result<OutputFile, Diagnostic> {
+    fn faq(&self, output: String) -> Result<OutputFile, Diagnostic> {
         let faq = self
             .site
             .faq
@@ -812,10 +837,10 @@ impl<'a> Renderer<'a> {
         context.insert("page", &page);
         context.insert("intro", &self.fragment_html(&faq.intro, path));
         context.insert("questions", &questions);
-        self.render("faq.html", "faq/index.html".into(), context)
+        self.render("faq.html", output, context)
     }
 
-    fn page(&self, page: &crate::parse::Page) -> Result<OutputFile, Diagnostic> {
+    fn page(&self, page: &crate::parse::Page, output: String) -> Result<OutputFile, Diagnostic> {
         let path = format!("{}/", page.slug);
         let description = page
             .description
@@ -824,7 +849,7 @@ impl<'a> Renderer<'a> {
         let mut context = self.context();
         context.insert("page", &self.page_view(&path, &page.title, description));
         context.insert("content", &self.fragment_html(&page.body, &path));
-        self.render("page.html", format!("{path}index.html"), context)
+        self.render("page.html", output, context)
     }
 
     fn source_view(&self, entry: &'a SourceEntry, from: &str) -> SourceView<'a> {
@@ -883,7 +908,7 @@ impl<'a> Renderer<'a> {
 
     /// The source appendix. Each entry is rendered on its own (`source_entry.html`, as
     /// on the source's page), in parallel: a briefing may have thousands of sources.
-    fn appendix(&self) -> Result<OutputFile, Diagnostic> {
+    fn appendix(&self, output: String) -> Result<OutputFile, Diagnostic> {
         let path = "sources/";
         let items: Vec<AppendixItem> = self
             .resolved
@@ -912,7 +937,7 @@ impl<'a> Renderer<'a> {
         context.insert("coverage", &self.coverage(path));
         context.insert("coverage_table", &self.coverage_is_table());
         context.insert("no_primary_source", &self.no_primary_source_note());
-        self.render("sources.html", "sources/index.html".into(), context)
+        self.render("sources.html", output, context)
     }
 
     fn appendix_item(
@@ -940,14 +965,14 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    fn source(&self, index: usize) -> Result<OutputFile, Diagnostic> {
+    fn source(&self, index: usize, output: String) -> Result<OutputFile, Diagnostic> {
         let source = &self.site.sources[index];
         let entry = self.resolved.entry(index);
         let path = source_page(source);
         // Hashing the page's inputs costs nothing next to building its context (the
         // source's text as HTML) just to hash it.
         let key = self.entry_key(source, entry, &path);
-        self.memoized(format!("{path}index.html"), key, || {
+        self.memoized(output, key, || {
             let view = self.source_view(entry, &path);
             let description = format!(
                 "Archived text of “{}”, a source of {}",
@@ -965,7 +990,7 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    fn not_found(&self) -> Result<OutputFile, Diagnostic> {
+    fn not_found(&self, output: String) -> Result<OutputFile, Diagnostic> {
         let mut context = self.context();
         let mut page = self.page_view("404.html", "Page not found", &self.site.config.description);
         // The 404 page is served at any depth, so its links must be absolute.
@@ -973,8 +998,20 @@ impl<'a> Renderer<'a> {
         page.index_file = "";
         page.noindex = true;
         context.insert("page", &page);
-        self.render("404.html", "404.html".into(), context)
+        self.render("404.html", output, context)
     }
+}
+
+/// A page of the site, to be rendered.
+enum PageJob<'p> {
+    Briefing,
+    Appendix,
+    NotFound,
+    Timeline,
+    Faq,
+    Page(&'p crate::parse::Page),
+    /// A source's page, by the source's index in the site.
+    Source(usize),
 }
 
 /// Serializes bytes made from a string (rendered output) as that string.

@@ -10,7 +10,9 @@
 //! [`QUIET`], unless a file is still being written (it was modified and not yet closed),
 //! when it waits for the file to be closed, for at most [`UNFINISHED_WRITE`]. Saves
 //! close their file within a millisecond or two, so an edit is rebuilt a few
-//! milliseconds after it is saved, and a rebuild never reads a half-written file.
+//! milliseconds after it is saved, and a rebuild never reads a half-written file. Saves
+//! in a row (less than [`IN_A_ROW`] after the last: a script, a formatter) wait for a
+//! longer quiet, [`QUIET_IN_A_ROW`], so that they make one rebuild rather than one each.
 //!
 //! When the system's native watcher cannot start (no inotify instances or watches left,
 //! a file system without events), or when asked with `--poll`, the files are polled.
@@ -30,6 +32,12 @@ use std::time::{Duration, Instant};
 /// atomic save's temporary file and rename, vim's backup dance) come microseconds apart;
 /// a checkout's, a fraction of a millisecond apart.
 pub const QUIET: Duration = Duration::from_millis(5);
+/// How long the files must be quiet before a rebuild starts when saves come in a row
+/// ([`IN_A_ROW`] apart or less: a script, a formatter, a checkout writing file after
+/// file), so that they make one rebuild rather than one each.
+pub const QUIET_IN_A_ROW: Duration = Duration::from_millis(25);
+/// Saves less than this apart are saves in a row; an editor's are seconds apart.
+pub const IN_A_ROW: Duration = Duration::from_millis(100);
 /// How long to wait, at most, for a file that was modified to be closed, before
 /// rebuilding anyway (native events only: polling sees no closing).
 pub const UNFINISHED_WRITE: Duration = Duration::from_millis(250);
@@ -162,7 +170,8 @@ pub fn run_watch(
 }
 
 enum Signal {
-    Changed(Batch),
+    /// An event that matters, and when it came.
+    Changed(Batch, Instant),
     Stop,
 }
 
@@ -246,14 +255,31 @@ impl Scope {
 }
 
 /// The events of one burst, merged, and the files still being written.
-#[derive(Default)]
 struct Burst {
     changes: Changes,
     unfinished: HashSet<PathBuf>,
+    /// Whether it came right after the last burst: saves in a row.
+    in_a_row: bool,
+    /// When its last event came.
+    last: Instant,
 }
 
 impl Burst {
-    fn add(&mut self, batch: Batch) {
+    /// A burst starting with `first`, which came at `at`, after the last burst's last
+    /// event (if any) came at `previous`.
+    fn new(first: Batch, at: Instant, previous: Option<Instant>) -> Burst {
+        let mut burst = Burst {
+            changes: Changes::default(),
+            unfinished: HashSet::new(),
+            in_a_row: previous.is_some_and(|previous| at.duration_since(previous) < IN_A_ROW),
+            last: at,
+        };
+        burst.add(first, at);
+        burst
+    }
+
+    fn add(&mut self, batch: Batch, at: Instant) {
+        self.last = at;
         match batch.write {
             Write::Begun => self.unfinished.extend(batch.changes.paths.iter().cloned()),
             Write::Ended => self
@@ -268,6 +294,7 @@ impl Burst {
     fn quiet(&self, mode: &Mode) -> Duration {
         match (mode, self.unfinished.is_empty()) {
             (Mode::Native, false) => UNFINISHED_WRITE,
+            _ if self.in_a_row => QUIET_IN_A_ROW,
             _ => QUIET,
         }
     }
@@ -280,6 +307,8 @@ pub struct Watcher {
     themes_watched: bool,
     mode: Mode,
     receiver: Receiver<Signal>,
+    /// When the last burst's last event came.
+    last_event: Option<Instant>,
 }
 
 /// Why watching could not start.
@@ -334,7 +363,7 @@ fn event_handler(scope: Scope, sender: Sender<Signal>) -> impl notify::EventHand
             },
         };
         if !batch.changes.is_empty() {
-            let _ = sender.send(Signal::Changed(batch));
+            let _ = sender.send(Signal::Changed(batch, Instant::now()));
         }
     }
 }
@@ -391,6 +420,7 @@ impl Watcher {
             themes_watched: false,
             mode,
             receiver,
+            last_event: None,
         };
         watcher.watch_themes();
         Ok(watcher)
@@ -421,24 +451,26 @@ impl Watcher {
     }
 
     /// Waits for a change, then gathers the rest of its burst. `None` on Ctrl-C.
-    fn next_changes(&self) -> Option<Changes> {
-        let Ok(Signal::Changed(first)) = self.receiver.recv() else {
+    fn next_changes(&mut self) -> Option<Changes> {
+        let Ok(Signal::Changed(first, at)) = self.receiver.recv() else {
             return None;
         };
         let started = Instant::now();
-        let mut burst = Burst::default();
-        burst.add(first);
+        let mut burst = Burst::new(first, at, self.last_event);
         loop {
             let left = MAX_WAIT.saturating_sub(started.elapsed());
-            if left.is_zero() {
-                return Some(burst.changes);
-            }
-            match self
-                .receiver
-                .recv_timeout(burst.quiet(&self.mode).min(left))
-            {
-                Ok(Signal::Changed(more)) => burst.add(more),
-                Err(RecvTimeoutError::Timeout) => return Some(burst.changes),
+            let next = match left.is_zero() {
+                true => Err(RecvTimeoutError::Timeout),
+                false => self
+                    .receiver
+                    .recv_timeout(burst.quiet(&self.mode).min(left)),
+            };
+            match next {
+                Ok(Signal::Changed(more, at)) => burst.add(more, at),
+                Err(RecvTimeoutError::Timeout) => {
+                    self.last_event = Some(burst.last);
+                    return Some(burst.changes);
+                }
                 Ok(Signal::Stop) | Err(RecvTimeoutError::Disconnected) => return None,
             }
         }
@@ -500,6 +532,35 @@ mod tests {
         ] {
             assert_eq!(scope.relevant(Path::new(noise)), None, "{noise}");
         }
+    }
+
+    #[test]
+    fn a_lone_save_waits_briefly_saves_in_a_row_longer_and_a_write_until_it_is_closed() {
+        let batch = |path: &str, write: Write| Batch {
+            changes: Changes {
+                paths: [PathBuf::from(path)].into(),
+                rescan: false,
+            },
+            write,
+        };
+        let now = Instant::now();
+        let lone = Burst::new(batch("content/a.md", Write::Ended), now, None);
+        assert_eq!(lone.quiet(&Mode::Native), QUIET);
+        let long_after = Some(now - IN_A_ROW * 2);
+        let again = Burst::new(batch("content/a.md", Write::Ended), now, long_after);
+        assert_eq!(again.quiet(&Mode::Native), QUIET);
+        let just_after = Some(now - IN_A_ROW / 10);
+        let row = Burst::new(batch("content/a.md", Write::Ended), now, just_after);
+        assert_eq!(row.quiet(&Mode::Native), QUIET_IN_A_ROW);
+
+        let mut writing = Burst::new(batch("content/a.md", Write::Begun), now, None);
+        assert_eq!(writing.quiet(&Mode::Native), UNFINISHED_WRITE);
+        let polling = Mode::Polling { fallback: None };
+        assert_eq!(writing.quiet(&polling), QUIET, "polling sees no closing");
+        writing.add(batch("content/b.md", Write::Ended), now);
+        assert_eq!(writing.quiet(&Mode::Native), UNFINISHED_WRITE);
+        writing.add(batch("content/a.md", Write::Ended), now);
+        assert_eq!(writing.quiet(&Mode::Native), QUIET);
     }
 
     #[test]
