@@ -77,6 +77,13 @@ impl Body {
         }
     }
 
+    /// Makes room for `blocks` more blocks: a reader that knows how many pieces it has
+    /// spares the vectors their regrowth.
+    pub fn reserve(&mut self, blocks: usize) {
+        self.extracted.blocks.reserve(blocks);
+        self.origins.reserve(blocks);
+    }
+
     /// Records `text` as dropped.
     pub fn remove(&mut self, text: &str) {
         self.extracted.removed.push(text.to_string());

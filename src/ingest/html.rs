@@ -113,6 +113,7 @@ pub fn extract(text: &str, order: Option<DateOrder>) -> Extracted {
     fill(&mut meta, byline_elements(&document));
     // The walk may find the site's name in a copyright line: the weakest evidence.
     let pieces = walk_blocks(root, &mut body);
+    body.reserve(pieces.len());
     let h1 = pieces
         .iter()
         .find(|(_, h1)| *h1)

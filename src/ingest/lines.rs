@@ -5,7 +5,7 @@
 
 use super::DateOrder;
 use super::dates::{Found, find_dates};
-use super::gate::{AnchoredRegex, Starts, Words};
+use super::gate::{AnchoredRegex, Places, Starts, Words};
 use regex::{Regex, RegexSet};
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -157,7 +157,28 @@ pub(super) enum Line<'a> {
 
 /// Classifies one line; `order` reads numeric dates on datelines.
 pub(super) fn classify(line: &str, order: Option<DateOrder>) -> Line<'_> {
-    let worded = WORDS.may_occur(line);
+    classify_worded(line, order, WORDS.may_occur(line))
+}
+
+/// Where the words of the unanchored rules may occur in a whole text, for
+/// [`classify_at`].
+pub(super) fn words_in(text: &str) -> Places {
+    WORDS.places(text)
+}
+
+/// [`classify`] for the line of `text` at `range`, whose [`words_in`] are `words`.
+pub(super) fn classify_at<'a>(
+    text: &'a str,
+    range: Range<usize>,
+    words: &Places,
+    order: Option<DateOrder>,
+) -> Line<'a> {
+    let worded = words.may_occur_in(range.clone());
+    classify_worded(&text[range], order, worded)
+}
+
+/// [`classify`], told whether [`WORDS`] may occur in `line`.
+fn classify_worded(line: &str, order: Option<DateOrder>, worded: bool) -> Line<'_> {
     if worded && DISCLOSURE.is_match(line) {
         return Line::Disclosure;
     }
@@ -369,7 +390,9 @@ pub(super) fn words(line: &str) -> usize {
 /// Whether `line` has more than `n` words, counting no further than needed: cheap on
 /// long paragraphs.
 pub(super) fn more_words_than(line: &str, n: usize) -> bool {
-    ascii_words_over(line.as_bytes(), n) || count_words(line, n) > n
+    // Words are set apart by whitespace: `n + 1` of them take `2n + 1` bytes at least.
+    let room = line.len() > 2 * n;
+    room && (ascii_words_over(line.as_bytes(), n) || count_words(line, n) > n)
 }
 
 /// Whether `bytes` has more than `n` words by a count of the plainest ones only: a
@@ -464,19 +487,15 @@ pub(super) fn is_paragraph(line: &str) -> bool {
 
 /// Headline capitalization: most longer words start with a capital.
 pub(super) fn is_title_case(line: &str) -> bool {
-    let long: Vec<&str> = line
-        .split_whitespace()
-        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() > 3)
-        .collect();
-    let capitalized = long
-        .iter()
-        .filter(|w| {
-            w.chars()
-                .find(|c| c.is_alphabetic())
-                .is_some_and(char::is_uppercase)
-        })
-        .count();
-    !long.is_empty() && capitalized * 3 >= long.len() * 2
+    let (mut long, mut capitalized) = (0, 0);
+    for word in split_words(line) {
+        if word.chars().filter(|c| c.is_alphabetic()).count() > 3 {
+            long += 1;
+            let first = word.chars().find(|c| c.is_alphabetic());
+            capitalized += usize::from(first.is_some_and(char::is_uppercase));
+        }
+    }
+    long > 0 && capitalized * 3 >= long * 2
 }
 
 /// A name as bylines print it: one to four capitalized words, no digits.
