@@ -447,6 +447,53 @@ pub(super) fn split_words(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// Whether `text` is as its words joined by single spaces would be: no whitespace at
+/// either end, nothing but single spaces between words. Most text of a page is, and is
+/// then kept as it is.
+pub(super) fn is_collapsed(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let n = bytes.len();
+    let ends_in_space = text.chars().next_back().is_some_and(char::is_whitespace);
+    if whitespace_at(bytes, 0) != 0 || ends_in_space {
+        return false;
+    }
+    // A byte starting whitespace other than a space, or a space after a space, told from
+    // it and its neighbours with plain arithmetic over 64-byte chunks, which the
+    // compiler vectorizes (the cases of [`whitespace_at`], restated).
+    let irregular = |before: u8, at: u8, next: u8, after: u8| {
+        let control = at.wrapping_sub(b'\t') < 5;
+        let wide = matches!(after, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF);
+        (at == b' ' && before == b' ')
+            | control
+            | (at == 0xC2 && (next == 0x85 || next == 0xA0))
+            | (at == 0xE1 && next == 0x9A && after == 0x80)
+            | (at == 0xE2 && ((next == 0x80 && wide) || (next == 0x81 && after == 0x9F)))
+            | (at == 0xE3 && next == 0x80 && after == 0x80)
+    };
+    // Positions 1 to `end` have two bytes after them.
+    let end = n.saturating_sub(2).max(1);
+    let shifted = |by: usize| &bytes[by.min(n)..(end - 1 + by).min(n)];
+    let quads = shifted(0)
+        .chunks(64)
+        .zip(shifted(1).chunks(64))
+        .zip(shifted(2).chunks(64))
+        .zip(shifted(3).chunks(64));
+    let bad_inside = quads.into_iter().any(|(((before, at), next), after)| {
+        before
+            .iter()
+            .zip(at)
+            .zip(next)
+            .zip(after)
+            .fold(false, |bad, (((&b, &a), &x), &y)| {
+                bad | irregular(b, a, x, y)
+            })
+    });
+    // The last two bytes, which have no two after them.
+    let bad_at_end = (end..n)
+        .any(|i| whitespace_at(bytes, i) != 0 && !(bytes[i] == b' ' && bytes[i - 1] != b' '));
+    !bad_inside && !bad_at_end
+}
+
 /// The length in bytes of the whitespace character (as `char::is_whitespace` has it)
 /// that starts at byte `i` of the UTF-8 `bytes`, or 0 if none does (or `i` is past the
 /// end). Continuation bytes never start one, so any byte offset may be asked about.
@@ -606,6 +653,29 @@ pub(super) mod tests {
         let text = " a\u{a0}b\t\u{2003} “c”\u{3000}d\u{85}\n";
         assert!(split_words(text).eq(text.split_whitespace()));
         assert_eq!(count_words(text, 2), 3);
+    }
+
+    #[test]
+    fn tells_collapsed_text_from_any_other() {
+        let spaces: Vec<char> = (0..=0x3000u32)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+            .collect();
+        let mut texts = vec![String::new(), "a".into(), "a b".into(), "ab cd e".into()];
+        for space in &spaces {
+            for pattern in [
+                "{}a b", "a{}b", "a {}b", "a{} b", "a b{}", "ab{}", "{}", "a{}{}b",
+            ] {
+                texts.push(pattern.replace("{}", &space.to_string()));
+            }
+        }
+        texts.push("“a” — b’s".into());
+        texts.push(format!("{} end", "word ".repeat(40).trim()));
+        texts.push(format!("{}  end", "word ".repeat(40).trim()));
+        for text in &texts {
+            let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(is_collapsed(text), *text == collapsed, "{text:?}");
+        }
     }
 
     #[test]
