@@ -207,10 +207,19 @@ fn load_sources(
         .copied()
         .filter(|path| known.get(path).is_none())
         .collect();
-    // Unknown articles are read in parallel: a first build reads thousands.
-    let mut contents: HashMap<&Path, Result<Vec<u8>, Problem>> = unknown
+    // Unknown articles are read and checked in parallel: a first build reads thousands.
+    // Empty, binary or not UTF-8: reported here with the other unreadable files.
+    let mut contents: HashMap<&Path, Result<Vec<u8>, Diagnostic>> = unknown
         .par_iter()
-        .map(|path| (*path, crate::ingest::read_article(&root.join(path))))
+        .map(|path| {
+            let bytes = crate::ingest::read_article(&root.join(path))
+                .map_err(|problem| Diagnostic::error(path, problem))
+                .and_then(|bytes| {
+                    crate::ingest::decode(path, &bytes)?;
+                    Ok(bytes)
+                });
+            (*path, bytes)
+        })
         .collect();
     let mut sources = Vec::with_capacity(articles.len());
     for path in articles {
@@ -220,16 +229,11 @@ fn load_sources(
         };
         let bytes = match bytes {
             Ok(bytes) => bytes,
-            Err(problem) => {
-                diagnostics.push(Diagnostic::error(path, problem));
+            Err(diagnostic) => {
+                diagnostics.push(diagnostic);
                 continue;
             }
         };
-        // Empty, binary or not UTF-8: reported here with the other unreadable files.
-        if let Err(diagnostic) = crate::ingest::decode(path, &bytes) {
-            diagnostics.push(diagnostic);
-            continue;
-        }
         let sidecar_path = path.with_extension("toml");
         let sidecar = sidecars
             .contains(sidecar_path.as_path())
