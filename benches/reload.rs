@@ -1,24 +1,38 @@
 //! Time from saving a file to the reload event of `briefing serve`, on the repository's
-//! briefing and on a synthetic one of 1,000 sources.
+//! briefing and on synthetic ones of 1,000 and 10,000 sources (`benches/synth`, written
+//! to tmpfs when there is one).
 //!
-//! `cargo bench --bench reload` (optimized build). For each site, 50 edits of
-//! briefing.md, each timed from just before the write to the arrival of the `reload`
-//! event on the live-reload stream; the median and 95th percentile are printed, with
-//! the rebuild times the server itself reported.
+//! `cargo bench --bench reload` (optimized build; `-- --sizes 1000` to leave out 10k).
+//! For each site, 50 edits of briefing.md, each timed from just before the write to the
+//! arrival of the `reload` event on the live-reload stream; the median and 95th
+//! percentile are printed, with the rebuild times the server itself reported.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+#[path = "synth/mod.rs"]
+mod synth;
 
 use common::TestSite;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 const EDITS: usize = 50;
 
 fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let sizes: Vec<usize> = match args.iter().position(|a| a == "--sizes") {
+        Some(i) => args[i + 1]
+            .split(',')
+            .map(|n| n.parse().expect("--sizes takes numbers"))
+            .collect(),
+        None => vec![1000, 10_000],
+    };
     let real = TestSite::from_repo_content();
     measure("content/ (4 sources)", &real);
-    let synthetic = synthetic_site(1000);
-    measure("synthetic (1,000 sources)", &synthetic);
+    for n in sizes {
+        let synthetic = synthetic_site(n);
+        measure(&format!("synthetic ({n} sources)"), &synthetic);
+    }
 }
 
 fn measure(name: &str, site: &TestSite) {
@@ -73,110 +87,17 @@ fn percentile(values: &mut [Duration], p: usize) -> String {
     format!("{:.1}", values[index].as_secs_f64() * 1000.0)
 }
 
-/// A briefing of `count` plain-text sources of about 600 words, each cited with a
-/// quote from its text.
-fn synthetic_site(count: usize) -> TestSite {
-    let site = TestSite::with_files(&[(
-        "site.toml",
-        "title = \"Synthetic\"\nbase_url = \"https://example.github.io/synthetic/\"\n",
-    )]);
-    let mut words = Words(0x2545_f491_4f6c_dd1d);
-    let mut briefing = String::from("+++\ntitle = \"A large briefing\"\n+++\n\n## Sources\n\n");
-    for i in 0..count {
-        let id = format!("s{i:04}");
-        let paragraphs: Vec<String> = (0..6).map(|_| words.sentence(100)).collect();
-        let quote: String = paragraphs[0]
-            .split(' ')
-            .skip(10)
-            .take(6)
-            .collect::<Vec<_>>()
-            .join(" ");
-        site.write(
-            &format!("content/sources/{id}.txt"),
-            &format!(
-                "Report {i} on the synthetic event\n\nBy Writer {i}\n\nApril 28, 2026\n\n{}\n",
-                paragraphs.join("\n\n")
-            ),
-        );
-        briefing.push_str(&format!("Claim {i} [@{id} \"{quote}\"].\n\n"));
+/// The synthetic briefing of `n` sources, in a folder of its own under `/dev/shm` when
+/// there is one (file creation on disk adds noise), deleted when dropped.
+fn synthetic_site(n: usize) -> TestSite {
+    let shm = Path::new("/dev/shm");
+    let dir = match shm.is_dir() {
+        true => tempfile::Builder::new()
+            .prefix("serve-reload-")
+            .tempdir_in(shm),
+        false => tempfile::tempdir(),
     }
-    site.write("content/briefing.md", &briefing);
-    site
-}
-
-/// Pseudo-random words from a fixed list (a linear congruential generator: the same
-/// site every run).
-struct Words(u64);
-
-impl Words {
-    const LIST: &'static [&'static str] = &[
-        "the",
-        "river",
-        "council",
-        "report",
-        "water",
-        "said",
-        "officials",
-        "storm",
-        "after",
-        "levels",
-        "town",
-        "bridge",
-        "closed",
-        "residents",
-        "warned",
-        "rain",
-        "night",
-        "morning",
-        "engineers",
-        "flood",
-        "barrier",
-        "minister",
-        "agency",
-        "forecast",
-        "damage",
-        "roads",
-        "homes",
-        "emergency",
-        "crews",
-        "pumped",
-        "rose",
-        "fell",
-        "metres",
-        "north",
-        "south",
-        "valley",
-        "farmers",
-        "fields",
-        "insurance",
-        "claims",
-        "budget",
-        "plan",
-        "review",
-        "critics",
-        "argued",
-        "defences",
-        "failed",
-        "held",
-        "week",
-        "month",
-        "year",
-        "record",
-    ];
-
-    fn word(&mut self) -> &'static str {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        Self::LIST[(self.0 >> 33) as usize % Self::LIST.len()]
-    }
-
-    fn sentence(&mut self, length: usize) -> String {
-        let mut text: Vec<&str> = (0..length).map(|_| self.word()).collect();
-        let first = text[0];
-        let capital = format!("{}{}", first[..1].to_uppercase(), &first[1..]);
-        text[0] = &capital;
-        format!("{}.", text.join(" "))
-    }
+    .expect("a temporary folder");
+    synth::generate(dir.path(), n).expect("could not write the synthetic briefing");
+    TestSite { dir }
 }

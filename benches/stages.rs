@@ -29,8 +29,13 @@ fn fixture() -> Fixture {
     synth::generate(dir.path(), SOURCES).expect("the synthetic briefing");
     let mut cache = BuildCache::new();
     let mut diagnostics = Vec::new();
-    let content =
-        load::load(dir.path(), &mut cache.files, &mut diagnostics).expect("the content loads");
+    let content = load::load(
+        dir.path(),
+        &mut cache.files,
+        &mut cache.sources,
+        &mut diagnostics,
+    )
+    .expect("the content loads");
     let site =
         parse::parse(content, &mut cache.sources, &mut diagnostics).expect("the content parses");
     Fixture { dir, site }
@@ -101,7 +106,11 @@ fn stages(c: &mut Criterion) {
     let mut tera = render::compile(&theme).expect("the templates compile");
     let renderer = render::Renderer::new(site, &resolved, &provenance, &assets, &mut tera, false);
     c.bench_function(&format!("render the {} pages", SOURCES + 5), |b| {
-        b.iter(|| black_box(renderer.render_pages()).is_ok())
+        b.iter(|| {
+            let memory = briefing::write::InMemory::default();
+            black_box(renderer.render_pages(&memory).is_ok());
+            memory.into_files()
+        })
     });
 }
 

@@ -1,57 +1,92 @@
 //! What one build can hand to the next, so that a rebuild after one edit does only the
 //! work the edit calls for.
 //!
-//! `serve` and `watch` keep a [`BuildCache`] between builds; a one-off `build` starts
-//! with an empty one. Every stage still runs on every build (there is one pipeline);
-//! the cache only lets a stage skip work whose inputs are unchanged:
+//! `serve` and `watch` keep a [`BuildCache`] between builds ([`BuildCache::for_rebuilds`]);
+//! a one-off `build` starts with an empty one ([`BuildCache::new`]). Every stage still
+//! runs on every build (there is one pipeline); the cache only lets a stage skip work
+//! whose inputs are unchanged. What changed is what the watcher reports
+//! ([`BuildCache::invalidate`]): nothing is re-read or compared to find out.
 //!
-//! - [`FileCache`]: the bytes of the briefing's files, until the watcher reports a path
-//!   changed ([`BuildCache::invalidate`]). Folders are still listed on every build, so
-//!   created and deleted files are always seen.
-//! - [`SourceCache`]: each source's ingestion, keyed by path and checked against the
-//!   article's bytes and sidecar, so one edited markdown file ingests nothing.
+//! - [`FileCache`]: the text of the briefing's editor files (`site.toml`, `briefing.md`,
+//!   sidecars...). Folders are still listed on every build, so created and deleted
+//!   files are always seen.
+//! - [`SourceCache`]: each source's ingestion, by article path, so one edited markdown
+//!   file reads and ingests no source. The articles' bytes are not kept.
+//! - [`QuoteCache`]: where each source's quotes were found, while the source and the
+//!   quotes asked of it are the same.
 //! - [`TemplateCache`]: the compiled Tera templates, kept while the theme's template
 //!   texts are unchanged.
+//! - [`PageMemo`]: each rendered page with a key of everything it was rendered from, so
+//!   that only pages whose inputs changed are rendered again (kept only by
+//!   [`BuildCache::for_rebuilds`]: a one-off build holds no page longer than writing
+//!   it takes).
 
 use crate::diagnostic::Diagnostic;
-use crate::ingest::{Source, SourceFile};
+use crate::ingest::Source;
+use crate::quote::QuoteHit;
 use crate::theme::Theme;
+use bytes::Bytes;
 use std::collections::{HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// Caches kept from one build to the next.
 #[derive(Default)]
 pub struct BuildCache {
-    /// File contents read by the load stage.
+    /// Editor files read by the load stage.
     pub files: FileCache,
     /// Ingested sources.
     pub sources: SourceCache,
+    /// Quotes found in sources.
+    pub quotes: QuoteCache,
     /// Compiled templates.
     pub templates: TemplateCache,
+    /// Rendered pages.
+    pub pages: PageMemo,
 }
 
 impl BuildCache {
-    /// An empty cache: the next build reads and computes everything.
+    /// An empty cache for one build: it reads and computes everything, and keeps no
+    /// rendered page.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Forgets the contents of `paths` (relative to the briefing's root), and of every
-    /// file under those of them that are folders, so the next build reads them again.
-    pub fn invalidate<'p>(&mut self, paths: impl IntoIterator<Item = &'p Path>) {
-        self.files.invalidate(paths);
+    /// An empty cache for a series of builds (`serve`, `watch`): it also keeps each
+    /// build's rendered pages for the next.
+    pub fn for_rebuilds() -> Self {
+        BuildCache {
+            pages: PageMemo::keeping(),
+            ..Self::default()
+        }
     }
 
-    /// Forgets every file read, for when the watcher lost track of what changed. The
-    /// ingestion and template caches stay: they check their inputs themselves.
+    /// Forgets what was read from `paths` (relative to the briefing's root), and from
+    /// every file under those of them that are folders, so the next build reads them
+    /// again. A source is forgotten when its article or its sidecar changed.
+    pub fn invalidate<'p>(&mut self, paths: impl IntoIterator<Item = &'p Path>) {
+        let changed: HashSet<&Path> = paths.into_iter().collect();
+        if changed.is_empty() {
+            return;
+        }
+        let stale = |path: &Path| path.ancestors().any(|p| changed.contains(p));
+        self.files.contents.retain(|path, _| !stale(path));
+        self.sources
+            .entries
+            .retain(|article, _| !stale(article) && !stale(&article.with_extension("toml")));
+    }
+
+    /// Forgets every file read and every source ingested, for when the watcher lost
+    /// track of what changed. The other caches stay: their keys name their inputs.
     pub fn forget_files(&mut self) {
         self.files = FileCache::default();
+        self.sources.entries.clear();
     }
 }
 
-/// File contents by path (relative to the briefing's root).
+/// Editor files' contents by path (relative to the briefing's root).
 #[derive(Default)]
 pub struct FileCache {
     contents: HashMap<PathBuf, Arc<[u8]>>,
@@ -68,41 +103,17 @@ impl FileCache {
             .insert(relative.to_path_buf(), Arc::clone(&bytes));
         Ok(bytes)
     }
-
-    /// The bytes of the article `root/relative`, read (with the size limit of
-    /// [`crate::ingest::read_article`]) unless already known.
-    pub fn read_article(
-        &mut self,
-        root: &Path,
-        relative: &Path,
-    ) -> Result<Arc<[u8]>, crate::diagnostic::Problem> {
-        if let Some(bytes) = self.contents.get(relative) {
-            return Ok(Arc::clone(bytes));
-        }
-        let bytes: Arc<[u8]> = crate::ingest::read_article(&root.join(relative))?.into();
-        self.contents
-            .insert(relative.to_path_buf(), Arc::clone(&bytes));
-        Ok(bytes)
-    }
-
-    fn invalidate<'p>(&mut self, paths: impl IntoIterator<Item = &'p Path>) {
-        let changed: HashSet<&Path> = paths.into_iter().collect();
-        if changed.is_empty() {
-            return;
-        }
-        self.contents
-            .retain(|path, _| !path.ancestors().any(|p| changed.contains(p)));
-    }
 }
 
 /// What ingesting one source gave: the source or its errors, and its warnings.
 /// The source is shared with every build's [`crate::parse::Site`] rather than copied.
 pub type Ingested = (Result<Arc<Source>, Vec<Diagnostic>>, Vec<Diagnostic>);
 
-/// Ingested sources by article path, with the input they were ingested from.
+/// Ingested sources by article path. An entry stands until the watcher reports its
+/// article or sidecar changed ([`BuildCache::invalidate`]).
 #[derive(Default)]
 pub struct SourceCache {
-    entries: HashMap<PathBuf, (SourceFile, Ingested)>,
+    entries: HashMap<PathBuf, Ingested>,
     /// The date order the entries were read with (site.toml's `date_order`).
     date_order: Option<crate::ingest::DateOrder>,
 }
@@ -116,23 +127,145 @@ impl SourceCache {
         }
     }
 
-    /// The ingestion of `file`, if that exact article and sidecar were ingested before.
-    pub fn get(&self, file: &SourceFile) -> Option<&Ingested> {
-        let (input, ingested) = self.entries.get(&file.path)?;
-        let same_bytes = Arc::ptr_eq(&input.bytes, &file.bytes) || input.bytes == file.bytes;
-        (same_bytes && input.sidecar == file.sidecar).then_some(ingested)
+    /// The ingestion of the article at `path`, if it is known and unchanged.
+    pub fn get(&self, path: &Path) -> Option<&Ingested> {
+        self.entries.get(path)
     }
 
-    /// Remembers the ingestion of `file`.
-    pub fn insert(&mut self, file: &SourceFile, ingested: Ingested) {
-        self.entries
-            .insert(file.path.clone(), (file.clone(), ingested));
+    /// Remembers the ingestion of the article at `path`.
+    pub fn insert(&mut self, path: PathBuf, ingested: Ingested) {
+        self.entries.insert(path, ingested);
     }
 
     /// Drops the entries of sources that are no longer there.
     pub fn retain_paths(&mut self, present: &HashSet<&Path>) {
         self.entries
             .retain(|path, _| present.contains(path.as_path()));
+    }
+}
+
+/// Where each source's quotes were found, by source id, with the source and the
+/// normalized quotes they were searched for. A rebuild after an edit that leaves a
+/// source and its quotes as they were searches nothing in it.
+#[derive(Default)]
+pub struct QuoteCache {
+    entries: HashMap<String, QuoteSearch>,
+}
+
+/// One source's quotes and where they were found.
+struct QuoteSearch {
+    /// The source searched; compared by address, which this keeps from being reused.
+    source: Arc<Source>,
+    quotes: Vec<String>,
+    hits: Vec<Option<QuoteHit>>,
+}
+
+impl QuoteCache {
+    /// The hits of `quotes` (normalized) in `source`, if these very quotes were searched
+    /// for in this very source before.
+    pub fn get(&self, source: &Arc<Source>, quotes: &[String]) -> Option<&[Option<QuoteHit>]> {
+        let search = self.entries.get(&source.id)?;
+        (Arc::ptr_eq(&search.source, source) && search.quotes == quotes)
+            .then_some(search.hits.as_slice())
+    }
+
+    /// Remembers where `quotes` were found in `source`.
+    pub fn insert(
+        &mut self,
+        source: &Arc<Source>,
+        quotes: Vec<String>,
+        hits: Vec<Option<QuoteHit>>,
+    ) {
+        let search = QuoteSearch {
+            source: Arc::clone(source),
+            quotes,
+            hits,
+        };
+        self.entries.insert(source.id.clone(), search);
+    }
+
+    /// Drops the entries of sources that are not in `ids`.
+    pub fn retain_ids(&mut self, ids: &HashSet<&str>) {
+        self.entries.retain(|id, _| ids.contains(id.as_str()));
+    }
+}
+
+/// Rendered pages by path (and parts of pages, such as the appendix's entries, by a
+/// name of their own), each with the key it was rendered with: a hash of every input
+/// (see [`crate::render`]). Output whose key is unchanged is taken from here instead of
+/// being rendered, as the very same buffer.
+#[derive(Default)]
+pub struct PageMemo {
+    /// Whether pages are kept for the next build at all.
+    keep: bool,
+    /// The last successful render's pages.
+    last: HashMap<String, (u128, Bytes)>,
+    /// This render's pages, as they come (from many threads).
+    next: Mutex<HashMap<String, (u128, Bytes)>>,
+    /// The sources of the last render: keys name sources by address, and these keep
+    /// their addresses from being taken by other sources.
+    pinned: Vec<Arc<Source>>,
+    /// Whole pages taken from the memo in this render.
+    reused: AtomicUsize,
+}
+
+impl PageMemo {
+    /// A memo that keeps pages from one render to the next.
+    pub fn keeping() -> PageMemo {
+        PageMemo {
+            keep: true,
+            ..PageMemo::default()
+        }
+    }
+
+    /// Whether pages are kept: if not, there is no point in working out their keys.
+    pub fn keeps(&self) -> bool {
+        self.keep
+    }
+
+    /// Starts a render.
+    pub fn begin(&mut self) {
+        self.next
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+        *self.reused.get_mut() = 0;
+    }
+
+    /// The output named `name` (a page's path, or a part of a page), if the last render
+    /// made it with the same `key`; it is kept for the next render too.
+    pub fn get(&self, name: &str, key: u128) -> Option<Bytes> {
+        let (last_key, bytes) = self.last.get(name)?;
+        if *last_key != key {
+            return None;
+        }
+        self.put(name, key, bytes);
+        Some(bytes.clone())
+    }
+
+    /// Counts a whole page taken from the memo.
+    pub fn count_reused_page(&self) {
+        self.reused.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Records the output named `name`, made with `key`, for the next render.
+    pub fn put(&self, name: &str, key: u128, bytes: &Bytes) {
+        if self.keep {
+            self.next
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(name.to_string(), (key, bytes.clone()));
+        }
+    }
+
+    /// Ends a successful render of the site of `sources`: its pages become the ones to
+    /// reuse. Returns how many whole pages were reused.
+    pub fn finish(&mut self, sources: &[Arc<Source>]) -> usize {
+        if self.keep {
+            self.last = std::mem::take(self.next.get_mut().unwrap_or_else(PoisonError::into_inner));
+            self.pinned = sources.to_vec();
+        }
+        *self.reused.get_mut()
     }
 }
 
@@ -170,18 +303,97 @@ impl TemplateCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::BuildOptions;
 
     #[test]
     fn a_file_is_read_again_only_after_it_is_invalidated() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join("content/sources")).unwrap();
-        let path = Path::new("content/sources/a.txt");
+        std::fs::create_dir_all(dir.path().join("content")).unwrap();
+        let path = Path::new("content/briefing.md");
         std::fs::write(dir.path().join(path), "one").unwrap();
         let mut cache = BuildCache::new();
         assert_eq!(&*cache.files.read(dir.path(), path).unwrap(), b"one");
         std::fs::write(dir.path().join(path), "two").unwrap();
         assert_eq!(&*cache.files.read(dir.path(), path).unwrap(), b"one");
-        cache.invalidate([Path::new("content/sources")]);
+        cache.invalidate([Path::new("content")]);
         assert_eq!(&*cache.files.read(dir.path(), path).unwrap(), b"two");
+    }
+
+    /// A source's text: the river `did` something overnight.
+    fn article(did: &str) -> String {
+        format!(
+            "Gauge report\n\nBy A. Writer\n\nApril 28, 2026\n\n\
+             Officials said the river {did} overnight after the storm over the hills.\n"
+        )
+    }
+
+    /// A briefing of one source in a temporary folder.
+    fn briefing() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path().join("content");
+        std::fs::create_dir_all(content.join("sources")).unwrap();
+        let files = [
+            (
+                "site.toml",
+                "title = \"T\"\nbase_url = \"https://example.org/\"\n",
+            ),
+            (
+                "briefing.md",
+                "+++\ntitle = \"B\"\n+++\n\nIt rose [@gauge].\n",
+            ),
+            ("sources/gauge.txt", &article("rose two metres")),
+        ];
+        for (path, text) in files {
+            std::fs::write(content.join(path), text.as_bytes()).unwrap();
+        }
+        dir
+    }
+
+    fn source_page(dir: &Path, cache: &mut BuildCache) -> String {
+        let site = crate::build_in_memory_with(&BuildOptions::new(dir), cache).unwrap();
+        let page = site
+            .files
+            .iter()
+            .find(|f| f.path == "sources/gauge/index.html");
+        String::from_utf8(page.unwrap().bytes.to_vec()).unwrap()
+    }
+
+    #[test]
+    fn a_source_is_read_again_only_when_its_article_or_sidecar_is_named() {
+        let dir = briefing();
+        let mut cache = BuildCache::for_rebuilds();
+        let sources = dir.path().join("content/sources");
+        let write = |name: &str, text: &str| std::fs::write(sources.join(name), text).unwrap();
+        assert!(source_page(dir.path(), &mut cache).contains("rose two metres"));
+        write("gauge.toml", "title = \"Sidecar title\"\n");
+        write("gauge.txt", &article("fell one metre"));
+        cache.invalidate([Path::new("content/briefing.md")]);
+        let page = source_page(dir.path(), &mut cache);
+        assert!(page.contains("rose two metres") && !page.contains("Sidecar title"));
+        cache.invalidate([Path::new("content/sources/gauge.toml")]);
+        let page = source_page(dir.path(), &mut cache);
+        assert!(page.contains("fell one metre") && page.contains("Sidecar title"));
+        write("gauge.txt", &article("rose again"));
+        cache.invalidate([Path::new("content/sources/gauge.txt")]);
+        assert!(source_page(dir.path(), &mut cache).contains("rose again"));
+    }
+
+    #[test]
+    fn a_one_off_build_keeps_no_page_and_a_rebuild_reuses_unchanged_ones() {
+        let dir = briefing();
+        let options = BuildOptions::new(dir.path());
+        let mut once = BuildCache::new();
+        crate::build_in_memory_with(&options, &mut once).unwrap();
+        assert!(once.pages.last.is_empty());
+        let report = crate::build_in_memory_with(&options, &mut once)
+            .unwrap()
+            .report;
+        assert_eq!(report.reused, 0);
+
+        let mut kept = BuildCache::for_rebuilds();
+        let first = crate::build_in_memory_with(&options, &mut kept).unwrap();
+        let again = crate::build_in_memory_with(&options, &mut kept).unwrap();
+        assert_eq!(again.report.reused, again.report.pages);
+        assert_eq!(first.files, again.files);
     }
 }

@@ -105,6 +105,9 @@ pub struct BuildArgs {
     /// Link to index.html explicitly, so the site works opened from disk.
     #[arg(long)]
     pub portable: bool,
+    /// Print the time each stage of the build took.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// Arguments of `briefing serve`.
@@ -321,6 +324,11 @@ fn build(args: BuildArgs) -> ExitCode {
         Ok(report) => {
             print_diagnostics(&report.warnings);
             print_summary(&report, &out);
+            if args.timings {
+                for (stage, time) in &report.stages {
+                    eprintln!("{:>8.1} ms  {stage}", time.as_secs_f64() * 1000.0);
+                }
+            }
             ExitCode::SUCCESS
         }
         Err(diagnostics) => {

@@ -109,6 +109,9 @@ pub struct BuiltSite {
 pub struct BuildReport {
     /// HTML pages written.
     pub pages: usize,
+    /// Pages of those the render memo had unchanged from the last build, rather than
+    /// rendered (see [`cache::PageMemo`]).
+    pub reused: usize,
     /// Sources in the appendix.
     pub sources: usize,
     /// Citations resolved (each source in a group counts once).
@@ -119,6 +122,8 @@ pub struct BuildReport {
     pub warnings: Vec<Diagnostic>,
     /// Time taken.
     pub elapsed: Duration,
+    /// Time taken by each stage, in order.
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 /// Builds the site in memory: load, parse, resolve, render. On failure, every
@@ -133,14 +138,45 @@ pub fn build_in_memory_with(
     options: &BuildOptions,
     cache: &mut BuildCache,
 ) -> Result<BuiltSite, Vec<Diagnostic>> {
-    let started = Instant::now();
+    let memory = write::InMemory::default();
+    let built = build_into(options, cache, &memory)?;
+    Ok(BuiltSite {
+        files: memory.into_files(),
+        base_path: built.base_path,
+        report: built.report,
+        base_url: built.base_url,
+        editor_links: built.editor_links,
+    })
+}
+
+/// What a build found out besides its files.
+struct Built {
+    base_path: String,
+    report: BuildReport,
+    base_url: String,
+    editor_links: Vec<check::EditorLink>,
+}
+
+/// The pipeline: every file of the site goes to `sink` as soon as it is made.
+fn build_into(
+    options: &BuildOptions,
+    cache: &mut BuildCache,
+    sink: &dyn write::Sink,
+) -> Result<Built, Vec<Diagnostic>> {
+    let mut timer = StageTimer::start();
     let mut diagnostics = Vec::new();
     let stop = |diagnostics: &Vec<Diagnostic>| diagnostics.iter().any(Diagnostic::is_error);
 
-    let content = load::load(&options.root, &mut cache.files, &mut diagnostics);
+    let content = load::load(
+        &options.root,
+        &mut cache.files,
+        &mut cache.sources,
+        &mut diagnostics,
+    );
     let Some(content) = content.filter(|_| !stop(&diagnostics)) else {
         return Err(diagnostics);
     };
+    timer.lap("load");
     let site = parse::parse(content, &mut cache.sources, &mut diagnostics);
     let Some(mut site) = site.filter(|_| !stop(&diagnostics)) else {
         return Err(diagnostics);
@@ -148,11 +184,14 @@ pub fn build_in_memory_with(
     if let Some(url) = &options.base_url {
         site.config.set_base_url(url.clone());
     }
-    let resolved = resolve::resolve(&site, &mut diagnostics);
+    timer.lap("parse");
+    let resolved = resolve::resolve_with(&site, &mut cache.quotes, &mut diagnostics);
     if stop(&diagnostics) {
         return Err(diagnostics);
     }
+    timer.lap("resolve");
     let provenance = provenance::analyze(&site, &resolved, &mut diagnostics);
+    timer.lap("provenance");
     let theme = theme::Theme::load(&options.root, &site.config.theme).map_err(|d| vec![d])?;
     let links = links::LinkStyle {
         portable: options.portable || site.config.portable,
@@ -161,37 +200,65 @@ pub fn build_in_memory_with(
         history::last_updated(&site, history::History::from_git(&options.root).as_ref());
     let tera = cache.templates.compile(&theme).map_err(|d| vec![d])?;
     let assets = theme.published_assets(options.fingerprint_assets);
+    timer.lap("theme and history");
+    cache.pages.begin();
     let renderer =
         render::Renderer::new(&site, &resolved, &provenance, &assets, tera, links.portable)
-            .with_last_updated(last_updated.clone());
-    let mut files = renderer.render_pages()?;
-    let pages = files.len();
-    files.extend(site_files::site_files(
-        &site,
-        &resolved,
-        &provenance,
-        &files,
-        &last_updated,
-    ));
-    files.extend(assets.into_iter().map(|asset| OutputFile {
+            .with_last_updated(last_updated.clone())
+            .with_memo(&cache.pages, &theme);
+    let pages = renderer.render_pages(sink)?;
+    let reused = cache.pages.finish(&site.sources);
+    timer.lap("render and write pages");
+    let others = site_files::site_files(&site, &resolved, &provenance, &pages, &last_updated);
+    let assets = assets.into_iter().map(|asset| OutputFile {
         path: asset.path,
-        bytes: asset.bytes,
-    }));
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(BuiltSite {
+        bytes: asset.bytes.into(),
+    });
+    for file in others.into_iter().chain(assets) {
+        let path = file.path.clone();
+        sink.put(file)
+            .map_err(|error| vec![render::write_error(&path, &error)])?;
+    }
+    timer.lap("site files and assets");
+    Ok(Built {
         base_url: site.config.base_url().to_string(),
         editor_links: check::editor_links(&site, links),
-        files,
         base_path: site.config.base_path(),
         report: BuildReport {
-            pages,
+            pages: pages.len(),
+            reused,
             sources: site.sources.len(),
             citations: resolved.citation_count(),
             quotes: resolved.entries.iter().map(|e| e.quotes.len()).sum(),
             warnings: diagnostics,
-            elapsed: started.elapsed(),
+            elapsed: timer.started.elapsed(),
+            stages: timer.laps,
         },
     })
+}
+
+/// Times the stages of a build, for `build --timings`.
+struct StageTimer {
+    started: Instant,
+    last: Instant,
+    laps: Vec<(&'static str, Duration)>,
+}
+
+impl StageTimer {
+    fn start() -> StageTimer {
+        let now = Instant::now();
+        StageTimer {
+            started: now,
+            last: now,
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.laps.push((stage, now - self.last));
+        self.last = now;
+    }
 }
 
 /// Everything [`build`] validates, without writing anything, and a check of every
@@ -229,16 +296,21 @@ pub fn build_with(
             Problem::UnsafeOutput { reason },
         )]);
     }
-    let site = build_in_memory_with(options, cache)?;
-    write::write_site(&out, &site.files).map_err(|error| {
+    let io_error = |error: std::io::Error| {
         vec![Diagnostic::error(
             &out,
             Problem::Io {
                 message: format!("could not write the site: {error}"),
             },
         )]
-    })?;
-    let mut report = site.report;
+    };
+    // A failed build drops the staging directory, and the old output stays.
+    let staging = write::Staging::create(&out).map_err(io_error)?;
+    let built = build_into(options, cache, &staging)?;
+    let swap_started = Instant::now();
+    staging.commit().map_err(io_error)?;
+    let mut report = built.report;
+    report.stages.push(("swap", swap_started.elapsed()));
     report.elapsed = started.elapsed();
     Ok(report)
 }

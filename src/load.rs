@@ -2,8 +2,12 @@
 //!
 //! Nothing is interpreted here beyond "is it UTF-8"; every file is read once and handed
 //! on with its path relative to the briefing's root, which is how messages name it.
+//! Source articles are only found here: each is read when the parse stage ingests it
+//! ([`NewSource::read`]), in parallel, so a build never holds the bytes of thousands of
+//! articles at once. Sources that the build cache holds ingested are not read at all
+//! (see [`LoadedSource`]).
 
-use crate::cache::FileCache;
+use crate::cache::{FileCache, SourceCache};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::ingest::{SOURCE_EXTENSIONS, SourceFile};
 use std::collections::HashSet;
@@ -31,22 +35,74 @@ pub struct Content {
     pub faq: Option<TextFile>,
     /// `content/pages/*.md`, sorted by name.
     pub pages: Vec<TextFile>,
-    /// `content/sources/*`, sorted by name, each with its sidecar.
-    pub sources: Vec<SourceFile>,
+    /// `content/sources/*`, sorted by name.
+    pub sources: Vec<LoadedSource>,
+}
+
+/// A source article found by the load stage.
+#[derive(Debug, Clone)]
+pub enum LoadedSource {
+    /// New or changed, with its sidecar: to be read and ingested.
+    New(NewSource),
+    /// Neither it nor its sidecar changed since the [`SourceCache`] ingested it: not read.
+    Cached(PathBuf),
+}
+
+impl LoadedSource {
+    /// The article's path, relative to the briefing's root.
+    pub fn path(&self) -> &Path {
+        match self {
+            LoadedSource::New(source) => &source.path,
+            LoadedSource::Cached(path) => path,
+        }
+    }
+}
+
+/// A source article to read and ingest.
+#[derive(Debug, Clone)]
+pub struct NewSource {
+    /// The article, relative to the briefing's root.
+    pub path: PathBuf,
+    /// Where to read it.
+    location: PathBuf,
+    /// The sidecar's path and text.
+    pub sidecar: Option<(PathBuf, String)>,
+}
+
+impl NewSource {
+    /// The article's bytes with its sidecar, or why they cannot be read: too large,
+    /// unreadable, empty, binary or not UTF-8.
+    pub fn read(&self) -> Result<SourceFile, Diagnostic> {
+        let bytes = crate::ingest::read_article(&self.location)
+            .map_err(|problem| Diagnostic::error(&self.path, problem))?;
+        crate::ingest::decode(&self.path, &bytes)?;
+        Ok(SourceFile {
+            path: self.path.clone(),
+            bytes: bytes.into(),
+            sidecar: self.sidecar.clone(),
+        })
+    }
 }
 
 /// Reads the files under `root/content` (through `files`, which may know them already),
-/// recording every problem in `diagnostics`. `None` when a required file could not be
-/// read.
+/// recording every problem in `diagnostics`, but no source that `sources` holds
+/// ingested. `None` when a required file could not be read.
 pub fn load(
     root: &Path,
     files: &mut FileCache,
+    sources: &mut SourceCache,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Content> {
     let mut read = |relative: &str, required: bool| {
         read_text(root, files, Path::new(relative), required, diagnostics)
     };
     let site = read("content/site.toml", true);
+    // Ingestion depends on site.toml's date order: sources read with another are read
+    // again. (A site.toml that does not parse fails the build in the parse stage.)
+    if let Some(site) = &site {
+        let config = crate::config::SiteConfig::parse(&site.path, &site.text);
+        sources.keep_only_for(config.ok().and_then(|config| config.date_order));
+    }
     let briefing = read("content/briefing.md", true);
     let timeline = read("content/timeline.md", false);
     let faq = read("content/faq.md", false);
@@ -55,7 +111,7 @@ pub fn load(
         .filter(|path| path.extension().is_some_and(|e| e == "md"))
         .filter_map(|path| read_text(root, files, &path, true, diagnostics))
         .collect();
-    let sources = load_sources(root, files, diagnostics);
+    let sources = load_sources(root, files, sources, diagnostics);
     Some(Content {
         site: site?,
         briefing: briefing?,
@@ -149,8 +205,9 @@ fn files_in(root: &Path, dir: &str) -> Vec<PathBuf> {
 fn load_sources(
     root: &Path,
     cache: &mut FileCache,
+    known: &SourceCache,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<SourceFile> {
+) -> Vec<LoadedSource> {
     let files = files_in(root, "content/sources");
     let is_sidecar = |path: &Path| path.extension().is_some_and(|e| e == "toml");
     let sidecars: HashSet<&Path> = files
@@ -160,30 +217,22 @@ fn load_sources(
         .collect();
     // Sets, not scans of `sources`: a briefing may have thousands of sources.
     let mut ids: HashSet<String> = HashSet::new();
-    let mut sources = Vec::new();
-    for path in files.iter().filter(|p| !is_sidecar(p)) {
-        let extension = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("")
-            .to_string();
-        if !SOURCE_EXTENSIONS.contains(&extension.as_str()) {
-            diagnostics.push(Diagnostic::error(
-                path,
-                Problem::UnsupportedSource { extension },
-            ));
-            continue;
-        }
-        let bytes = match cache.read_article(root, path) {
-            Ok(bytes) => bytes,
+    let articles: Vec<&Path> = files
+        .iter()
+        .map(PathBuf::as_path)
+        .filter(|path| !is_sidecar(path))
+        .filter(|path| match check_article(path, &mut ids) {
+            Ok(()) => true,
             Err(problem) => {
                 diagnostics.push(Diagnostic::error(path, problem));
-                continue;
+                false
             }
-        };
-        // Empty, binary or not UTF-8: reported here with the other unreadable files.
-        if let Err(diagnostic) = crate::ingest::decode(path, &bytes) {
-            diagnostics.push(diagnostic);
+        })
+        .collect();
+    let mut sources = Vec::with_capacity(articles.len());
+    for path in articles {
+        if known.get(path).is_some() {
+            sources.push(LoadedSource::Cached(path.to_path_buf()));
             continue;
         }
         let sidecar_path = path.with_extension("toml");
@@ -192,30 +241,15 @@ fn load_sources(
             .then(|| read_text(root, cache, &sidecar_path, true, diagnostics))
             .flatten()
             .map(|file| (file.path, file.text));
-        let source = SourceFile {
-            path: path.clone(),
-            bytes,
+        sources.push(LoadedSource::New(NewSource {
+            path: path.to_path_buf(),
+            location: root.join(path),
             sidecar,
-        };
-        if !crate::ingest::is_valid_id(&source.id()) {
-            diagnostics.push(Diagnostic::error(
-                path,
-                Problem::InvalidSourceId { id: source.id() },
-            ));
-            continue;
-        }
-        if !ids.insert(source.id()) {
-            diagnostics.push(Diagnostic::error(
-                path,
-                Problem::DuplicateSource { id: source.id() },
-            ));
-            continue;
-        }
-        sources.push(source);
+        }));
     }
     let articles: HashSet<PathBuf> = sources
         .iter()
-        .map(|s| s.path.with_extension("toml"))
+        .map(|s| s.path().with_extension("toml"))
         .collect();
     for sidecar in files.iter().filter(|p| is_sidecar(p)) {
         if !articles.contains(sidecar.as_path()) {
@@ -229,4 +263,26 @@ fn load_sources(
         }
     }
     sources
+}
+
+/// Why the article at `path` cannot be a source, if it cannot: its kind of file, or its
+/// id (the file stem), which must be valid and not among `ids`, the ids seen so far.
+fn check_article(path: &Path, ids: &mut HashSet<String>) -> Result<(), Problem> {
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    if !SOURCE_EXTENSIONS.contains(&extension) {
+        let extension = extension.to_string();
+        return Err(Problem::UnsupportedSource { extension });
+    }
+    let id = path
+        .file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if !crate::ingest::is_valid_id(&id) {
+        return Err(Problem::InvalidSourceId { id });
+    }
+    if ids.contains(&id) {
+        return Err(Problem::DuplicateSource { id });
+    }
+    ids.insert(id);
+    Ok(())
 }

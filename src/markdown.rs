@@ -302,7 +302,7 @@ pub fn strip_placeholders(text: &str) -> String {
 
 /// Replaces each citation placeholder in `html` by `cite(index)` (the group's index in
 /// [`Markdown::citations`]).
-pub fn fill_citations(html: &str, mut cite: impl FnMut(usize) -> String) -> String {
+pub fn fill_citations<'c>(html: &str, mut cite: impl FnMut(usize) -> &'c str) -> String {
     let mut out = String::with_capacity(html.len() + html.len() / 4);
     let mut rest = html;
     while let Some(open) = rest.find(PLACEHOLDER_OPEN) {
@@ -310,7 +310,7 @@ pub fn fill_citations(html: &str, mut cite: impl FnMut(usize) -> String) -> Stri
         let after = &rest[open + PLACEHOLDER_OPEN.len_utf8()..];
         let close = after.find(PLACEHOLDER_CLOSE).unwrap_or(after.len());
         if let Ok(index) = after[..close].parse() {
-            out.push_str(&cite(index));
+            out.push_str(cite(index));
         }
         rest = &after[(close + PLACEHOLDER_CLOSE.len_utf8()).min(after.len())..];
     }
@@ -412,7 +412,10 @@ mod tests {
         assert!(errors.is_empty());
         assert_eq!(markdown.citations.len(), 2);
         assert_eq!(&text[markdown.citations[0].span.clone()], "[@a \"words\"]");
-        let html = fill_citations(&markdown.html, |i| format!("<sup>{}</sup>", i + 1));
+        let marks: Vec<String> = (0..markdown.citations.len())
+            .map(|i| format!("<sup>{}</sup>", i + 1))
+            .collect();
+        let html = fill_citations(&markdown.html, |i| &marks[i]);
         assert_eq!(
             html,
             "<p>Intro.</p>\n<p>A claim <sup>1</sup> and <sup>2</sup>.</p>\n"

@@ -6,6 +6,8 @@
 use crate::parse::{Event, Question, SectionedPage, Site};
 use crate::render::{source_anchor, source_title};
 use crate::resolve::Resolved;
+use rayon::prelude::*;
+use serde::Serialize;
 use serde_json::{Value, json};
 
 /// The organisation named as the briefing's publisher: site.toml's `publisher`, or the
@@ -19,51 +21,89 @@ fn publisher(site: &Site) -> Value {
     json!({ "@type": "Organization", "name": name, "url": site.config.base_url() })
 }
 
+/// A source as a `citation` of the briefing. Typed, since a briefing may cite
+/// thousands; fields in alphabetical order, as `json!` objects have them.
+#[derive(Serialize)]
+struct CreativeWork<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "datePublished", skip_serializing_if = "Option::is_none")]
+    date_published: Option<crate::date::PartialDate>,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    publisher: Option<Organization<'a>>,
+    url: String,
+}
+
+/// The briefing as a `NewsArticle`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NewsArticle<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    author: Value,
+    citation: Vec<CreativeWork<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date_modified: Option<crate::date::PartialDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date_published: Option<crate::date::PartialDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    headline: &'a str,
+    in_language: &'a str,
+    main_entity_of_page: &'a str,
+    publisher: Value,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct Organization<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+}
+
 /// `NewsArticle` for the briefing at `url`, its sources as `citation`s.
-pub fn news_article(site: &Site, resolved: &Resolved, url: &str) -> Value {
+pub fn news_article<'a>(site: &'a Site, resolved: &Resolved, url: &'a str) -> impl Serialize + 'a {
     let meta = &site.briefing.meta;
     let base = site.config.base_url();
-    let citations: Vec<Value> = resolved
+    let citations: Vec<CreativeWork> = resolved
         .entries
-        .iter()
+        .par_iter()
         .map(|entry| {
             let source = &site.sources[entry.source];
-            let appendix = format!("{base}sources/#{}", source_anchor(source));
-            let mut work = json!({
-                "@type": "CreativeWork",
-                "name": source_title(source),
-                "url": source.meta.url.clone().unwrap_or(appendix),
-            });
-            if let Some(publisher) = &source.meta.publisher {
-                work["publisher"] = json!({ "@type": "Organization", "name": publisher });
+            CreativeWork {
+                kind: "CreativeWork",
+                date_published: source.meta.published.or(source.meta.updated),
+                name: source_title(source),
+                publisher: source.meta.publisher.as_deref().map(|name| Organization {
+                    kind: "Organization",
+                    name,
+                }),
+                url: source
+                    .meta
+                    .url
+                    .clone()
+                    .unwrap_or_else(|| format!("{base}sources/#{}", source_anchor(source))),
             }
-            if let Some(date) = source.meta.published.or(source.meta.updated) {
-                work["datePublished"] = json!(date);
-            }
-            work
         })
         .collect();
-    let mut article = json!({
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "headline": meta.title,
-        "url": url,
-        "mainEntityOfPage": url,
-        "inLanguage": site.config.language,
-        "publisher": publisher(site),
-        "author": publisher(site),
-        "citation": citations,
-    });
-    if let Some(summary) = &meta.summary {
-        article["description"] = json!(summary);
+    NewsArticle {
+        context: "https://schema.org",
+        kind: "NewsArticle",
+        author: publisher(site),
+        citation: citations,
+        date_modified: meta.updated.or(meta.published),
+        date_published: meta.published,
+        description: meta.summary.as_deref(),
+        headline: &meta.title,
+        in_language: &site.config.language,
+        main_entity_of_page: url,
+        publisher: publisher(site),
+        url,
     }
-    if let Some(published) = meta.published {
-        article["datePublished"] = json!(published);
-    }
-    if let Some(updated) = meta.updated.or(meta.published) {
-        article["dateModified"] = json!(updated);
-    }
-    article
 }
 
 /// `FAQPage` for the FAQ at `url`: each question with its answer as plain text.
@@ -124,7 +164,7 @@ pub fn timeline(site: &Site, timeline: &SectionedPage<Event>, url: &str) -> Valu
 
 /// JSON-LD as it may stand inside `<script>`: `<` is escaped, so no text of the
 /// content can close the element.
-pub fn script_json(value: &Value) -> String {
+pub fn script_json(value: &impl Serialize) -> String {
     serde_json::to_string(value)
         .unwrap_or_default()
         .replace('<', "\\u003c")

@@ -8,8 +8,8 @@ use crate::cache::{Ingested, SourceCache};
 use crate::config::SiteConfig;
 use crate::date::PartialDate;
 use crate::diagnostic::{Diagnostic, Problem};
-use crate::ingest::{self, Source, SourceFile};
-use crate::load::{Content, TextFile};
+use crate::ingest::{self, Source};
+use crate::load::{Content, LoadedSource, TextFile};
 use crate::markdown::{self, Markdown, Section};
 use crate::toml_file;
 use rayon::prelude::*;
@@ -264,32 +264,43 @@ pub fn parse(
     })
 }
 
-/// Ingests the sources `cache` does not already hold, in parallel, and returns them all
-/// in `content`'s order.
+/// Ingests the sources the load stage read, in parallel, takes the others from
+/// `cache`, and returns them all in `content`'s order.
 fn ingest_sources(
     content: &Content,
     date_order: Option<ingest::DateOrder>,
     cache: &mut SourceCache,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<std::sync::Arc<Source>> {
-    cache.keep_only_for(date_order);
-    let fresh: Vec<(&SourceFile, Ingested)> = content
+    // Each article is read as it is ingested and its bytes dropped right after.
+    let fresh: Vec<(&std::path::Path, Ingested)> = content
         .sources
         .par_iter()
-        .filter(|file| cache.get(file).is_none())
-        .map(|file| {
+        .filter_map(|loaded| match loaded {
+            LoadedSource::New(source) => Some(source),
+            LoadedSource::Cached(_) => None,
+        })
+        .map(|source| {
             let mut warnings = Vec::new();
-            let source = ingest::ingest(file, date_order, &mut warnings);
-            (file, (source.map(std::sync::Arc::new), warnings))
+            let ingested = source
+                .read()
+                .map_err(|error| vec![error])
+                .and_then(|file| ingest::ingest(&file, date_order, &mut warnings));
+            (
+                source.path.as_path(),
+                (ingested.map(std::sync::Arc::new), warnings),
+            )
         })
         .collect();
-    for (file, ingested) in fresh {
-        cache.insert(file, ingested);
+    for (path, ingested) in fresh {
+        cache.insert(path.to_path_buf(), ingested);
     }
-    cache.retain_paths(&content.sources.iter().map(|f| f.path.as_path()).collect());
+    cache.retain_paths(&content.sources.iter().map(LoadedSource::path).collect());
     let mut sources = Vec::with_capacity(content.sources.len());
-    for file in &content.sources {
-        let (result, warnings) = cache.get(file).expect("every source was ingested above");
+    for loaded in &content.sources {
+        let (result, warnings) = cache
+            .get(loaded.path())
+            .expect("the load stage reads every source the cache does not hold");
         diagnostics.extend(warnings.iter().cloned());
         match result {
             Ok(source) => sources.push(std::sync::Arc::clone(source)),

@@ -2,10 +2,9 @@
 //!
 //! Editors type straight quotes and hyphens where articles print curly quotes and
 //! dashes, and wrap lines wherever they like. Both sides are therefore compared in a
-//! normalized form ([`normalize`]); a [`QuoteIndex`] finds all of one source's quotes
-//! in a single pass over its normalized text and maps each hit back to the original.
+//! normalized form ([`normalize`]); [`find_quotes`] finds one source's quotes in the
+//! normalized text of its blocks and maps each hit back to the original.
 
-use aho_corasick::AhoCorasick;
 use std::ops::Range;
 
 /// `text` in the form quotes are compared in: whitespace runs become one space (none
@@ -30,11 +29,9 @@ fn normalize_into(text: &str, out: &mut String, mut origins: Option<&mut Vec<usi
     let bytes = text.as_bytes();
     let mut offset = 0;
     while offset < text.len() {
-        // Printable ASCII other than `-` stays as it is: copy such runs whole.
-        let run = bytes[offset..]
-            .iter()
-            .take_while(|&&b| (0x21..0x7f).contains(&b) && b != b'-')
-            .count();
+        // Printable ASCII other than `-` stays as it is, and so does a single space
+        // between two such characters: copy such runs whole.
+        let run = plain_run(&bytes[offset..]);
         if run > 0 {
             if let Some(space_at) = pending_space.take() {
                 push(out, &mut origins, " ", space_at);
@@ -88,6 +85,24 @@ fn normalize_into(text: &str, out: &mut String, mut origins: Option<&mut Vec<usi
     }
 }
 
+/// The length of the prefix of `bytes` that normalizing leaves as it is: printable
+/// ASCII other than `-`, with single spaces between such characters. Most of an
+/// article's text is such runs of words.
+fn plain_run(bytes: &[u8]) -> usize {
+    let plain = |b: u8| (0x21..0x7f).contains(&b) && b != b'-';
+    let mut end = 0;
+    while end < bytes.len() {
+        let b = bytes[end];
+        let lone_space =
+            b == b' ' && end > 0 && bytes.get(end + 1).is_some_and(|&next| plain(next));
+        if !(plain(b) || lone_space) {
+            break;
+        }
+        end += 1;
+    }
+    end
+}
+
 /// Where a quote was found: which block of the source, and which bytes of its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuoteHit {
@@ -97,89 +112,71 @@ pub struct QuoteHit {
     pub range: Range<usize>,
 }
 
-/// One source's text, normalized once, ready to find any number of quotes in.
-#[derive(Debug, Clone)]
-pub struct QuoteIndex {
-    normalized: String,
-    block_starts: Vec<usize>,
+/// Finds the first occurrence of each quote (already [`normalize`]d) in a source's
+/// `blocks`. Quotes never match across two blocks.
+///
+/// Normalizing a whole source for a quote or two would cost more than the rest of the
+/// search, so only the blocks that can hold a quote are normalized: those whose text
+/// has the quote's longest word as it stands (normalizing never changes a word's
+/// letters), or an invisible character that normalizing removes.
+pub fn find_quotes(blocks: &[&str], quotes: &[String]) -> Vec<Option<QuoteHit>> {
+    let mut normalized: Vec<Option<String>> = vec![None; blocks.len()];
+    let may_hide_words: Vec<bool> = blocks.iter().map(|b| has_invisible(b)).collect();
+    quotes
+        .iter()
+        .map(|quote| {
+            if quote.is_empty() {
+                return None;
+            }
+            let word = longest_word(quote);
+            (0..blocks.len())
+                .filter(|&i| {
+                    may_hide_words[i]
+                        || memchr::memmem::find(blocks[i].as_bytes(), word.as_bytes()).is_some()
+                })
+                .find_map(|i| {
+                    let text = normalized[i].get_or_insert_with(|| normalize_block(blocks[i]));
+                    let start = memchr::memmem::find(text.as_bytes(), quote.as_bytes())?;
+                    Some(locate(blocks[i], i, start..start + quote.len()))
+                })
+        })
+        .collect()
 }
 
-impl QuoteIndex {
-    /// Indexes the blocks of a source. Quotes never match across two blocks.
-    pub fn new<'a>(blocks: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut normalized = String::new();
-        let mut block_starts = Vec::new();
-        let mut one = String::new();
-        for block in blocks {
-            block_starts.push(normalized.len());
-            // Each block alone, exactly as `locate` will normalize it again.
-            one.clear();
-            normalize_into(block.trim(), &mut one, None);
-            normalized.push_str(&one);
-            normalized.push('\n');
-        }
-        QuoteIndex {
-            normalized,
-            block_starts,
-        }
-    }
+/// A block as it is compared: trimmed and normalized, as [`locate`] does it again.
+fn normalize_block(block: &str) -> String {
+    let mut text = String::with_capacity(block.len());
+    normalize_into(block.trim(), &mut text, None);
+    text
+}
 
-    /// Finds the first occurrence of each quote (already [`normalize`]d) in one pass.
-    /// `blocks` must be the texts the index was built from, to map hits back to them.
-    pub fn find_all(&self, quotes: &[String], blocks: &[&str]) -> Vec<Option<QuoteHit>> {
-        let mut found: Vec<Option<Range<usize>>> = vec![None; quotes.len()];
-        let searchable: Vec<usize> = (0..quotes.len())
-            .filter(|&i| !quotes[i].is_empty())
-            .collect();
-        if searchable.is_empty() {
-            return vec![None; quotes.len()];
-        }
-        // A source has a few quotes: an NFA builds in a fraction of a DFA's time and,
-        // with the prefilter, searches as fast on texts this short.
-        let automaton = AhoCorasick::builder()
-            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-            .build(searchable.iter().map(|&i| &quotes[i]))
-            .expect("quotes are bounded in size, so the automaton always builds");
-        let mut missing = searchable.len();
-        for hit in automaton.find_overlapping_iter(&self.normalized) {
-            let slot = &mut found[searchable[hit.pattern().as_usize()]];
-            if slot.is_none() {
-                *slot = Some(hit.range());
-                missing -= 1;
-                if missing == 0 {
-                    break;
-                }
-            }
-        }
-        found
-            .into_iter()
-            .map(|range| range.map(|range| self.locate(range, blocks)))
-            .collect()
-    }
+/// The longest run of a normalized quote that normalizing leaves as the source has it:
+/// no whitespace, and none of the characters it maps others onto (`'`, `"`, `-`, `.`).
+fn longest_word(quote: &str) -> &str {
+    quote
+        .split(|c: char| c.is_whitespace() || matches!(c, '\'' | '"' | '-' | '.'))
+        .max_by_key(|word| word.len())
+        .unwrap_or("")
+}
 
-    /// Maps a range of the normalized text back to a block and its original bytes.
-    fn locate(&self, range: Range<usize>, blocks: &[&str]) -> QuoteHit {
-        let block = self
-            .block_starts
-            .partition_point(|&start| start <= range.start)
-            - 1;
-        let original = blocks[block];
-        let trimmed_start = original.len() - original.trim_start().len();
-        let mut normalized = String::new();
-        let mut origins = Vec::new();
-        normalize_into(original.trim(), &mut normalized, Some(&mut origins));
-        let local =
-            (range.start - self.block_starts[block])..(range.end - self.block_starts[block]);
-        let start = origins[local.start];
-        let last = origins[local.end - 1];
-        let last_len = original.trim()[last..]
-            .chars()
-            .next()
-            .map_or(0, char::len_utf8);
-        QuoteHit {
-            block,
-            range: (trimmed_start + start)..(trimmed_start + last + last_len),
-        }
+/// Whether `text` has a character normalizing removes, which may split a word.
+fn has_invisible(text: &str) -> bool {
+    text.contains(['\u{ad}', '\u{200b}', '\u{200c}', '\u{200d}', '\u{feff}'])
+}
+
+/// Maps a range of `block`'s normalized text back to the block's original bytes.
+fn locate(block_text: &str, block: usize, range: Range<usize>) -> QuoteHit {
+    let trimmed = block_text.trim();
+    let trimmed_start = block_text.len() - block_text.trim_start().len();
+    let mut normalized = String::new();
+    let mut origins = Vec::new();
+    normalize_into(trimmed, &mut normalized, Some(&mut origins));
+    let start = origins[range.start];
+    let last = origins[range.end - 1];
+    let last_len = trimmed[last..].chars().next().map_or(0, char::len_utf8);
+    QuoteHit {
+        block,
+        range: (trimmed_start + start)..(trimmed_start + last + last_len),
     }
 }
 
@@ -206,8 +203,7 @@ mod tests {
     }
 
     fn find(blocks: &[&str], quote: &str) -> Option<QuoteHit> {
-        let index = QuoteIndex::new(blocks.iter().copied());
-        index.find_all(&[normalize(quote)], blocks).remove(0)
+        find_quotes(blocks, &[normalize(quote)]).remove(0)
     }
 
     #[test]
@@ -250,12 +246,11 @@ mod tests {
     }
 
     #[test]
-    fn finds_every_quote_in_one_pass_including_overlapping_ones() {
+    fn finds_every_quote_including_overlapping_ones() {
         let blocks = [
             "capped revenue share of 20% through 2030",
             "licence through 2032",
         ];
-        let index = QuoteIndex::new(blocks.iter().copied());
         let quotes: Vec<String> = [
             "revenue share of 20%",
             "20% through 2030",
@@ -265,7 +260,7 @@ mod tests {
         .iter()
         .map(|q| normalize(q))
         .collect();
-        let hits = index.find_all(&quotes, &blocks);
+        let hits = find_quotes(&blocks, &quotes);
         assert_eq!(
             &blocks[0][hits[0].clone().unwrap().range],
             "revenue share of 20%"
@@ -276,5 +271,13 @@ mod tests {
         );
         assert_eq!(hits[2].as_ref().unwrap().block, 1);
         assert_eq!(hits[3], None);
+    }
+
+    #[test]
+    fn finds_a_word_that_an_invisible_character_splits_in_the_source() {
+        let blocks = ["Intro.", "a Micro\u{ad}soft-led round"];
+        let hit = find(&blocks, "Microsoft - led").unwrap();
+        assert_eq!(hit.block, 1);
+        assert_eq!(&blocks[1][hit.range], "Micro\u{ad}soft-led");
     }
 }

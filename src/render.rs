@@ -3,7 +3,16 @@
 //! Templates are compiled once; pages render in parallel. Data that every page shows
 //! (the site's name, the navigation) goes into Tera's global context once; each page's
 //! context holds only what that page shows.
+//!
+//! Between builds (`serve`, `watch`), a page whose inputs are unchanged is taken from
+//! the render memo ([`PageMemo`]) instead of being rendered. Its key hashes the
+//! site-wide inputs (templates, global context, site.toml) with the page's own: for a
+//! source page, the source (by address: an unchanged source is the very same
+//! ingestion) and its appendix entry, so that thousands of them cost no context at
+//! all; for the few other pages, their whole context. Debug builds render a reused page
+//! again and check that it is the same, so a key that misses an input fails the tests.
 
+use crate::cache::PageMemo;
 use crate::date::PartialDate;
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::disclosure::{Disclosure, disclosures};
@@ -14,17 +23,21 @@ use crate::parse::{Fragment, Site};
 use crate::provenance::Provenance;
 use crate::resolve::{Resolved, ResolvedCitation, SourceEntry};
 use crate::theme::Theme;
+use crate::write::Sink;
 use pulldown_cmark_escape::{escape_href, escape_html};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::hash::Hash;
+use xxhash_rust::xxh3::Xxh3;
 
 /// A file of the built site: its path under the output directory and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
     /// `/`-separated path, e.g. `timeline/index.html`.
     pub path: String,
-    /// The file's contents.
-    pub bytes: Vec<u8>,
+    /// The file's contents, shared: a page unchanged since the last build is the same
+    /// buffer in the render memo, the served site and here.
+    pub bytes: bytes::Bytes,
 }
 
 /// Everything the renderer needs, borrowed from the earlier stages.
@@ -35,6 +48,10 @@ pub struct Renderer<'a> {
     tera: &'a tera::Tera,
     links: LinkStyle,
     last_updated: std::collections::BTreeMap<String, PartialDate>,
+    /// The render memo, when it keeps pages, and the hash of the site-wide inputs.
+    memo: Option<(&'a PageMemo, u128)>,
+    /// A hash of Tera's global context.
+    globals: u128,
 }
 
 /// Compiles a theme's templates (the costly part of setting up the renderer, which
@@ -108,6 +125,18 @@ struct QuoteView<'a> {
     original: Option<String>,
     /// The quote's anchor, on a source page that shows no text to highlight it in.
     anchor: Option<&'a str>,
+}
+
+/// A source in the appendix's list: its entry already rendered.
+#[derive(Serialize)]
+struct AppendixItem<'a> {
+    number: usize,
+    anchor: String,
+    title: &'a str,
+    #[serde(skip)]
+    disclosures: Vec<Disclosure>,
+    /// `source_entry.html` rendered for this source.
+    entry: String,
 }
 
 /// A source as the appendix and its own page show it.
@@ -252,23 +281,26 @@ impl<'a> Renderer<'a> {
         tera: &'a mut tera::Tera,
         portable: bool,
     ) -> Self {
-        let global = tera.global_context();
-        global.insert(
-            "site",
-            &serde_json::json!({
-                "title": site.config.title,
-                "description": site.config.description,
-                "language": site.config.language,
-                "base_url": site.config.base_url(),
-            }),
-        );
-        global.insert("nav", &navigation(site));
+        let site_view = serde_json::json!({
+            "title": site.config.title,
+            "description": site.config.description,
+            "language": site.config.language,
+            "base_url": site.config.base_url(),
+        });
+        let nav = navigation(site);
         let assets: std::collections::BTreeMap<&str, &str> = assets
             .iter()
             .map(|asset| (asset.name.as_str(), asset.path.as_str()))
             .collect();
+        let locale = site.config.language.replace('-', "_");
+        // Hashed as they are, not as Tera holds them: its maps have no fixed order.
+        let mut globals = Xxh3::new();
+        hash_json(&mut globals, &(&site_view, &nav, &assets, &locale));
+        let global = tera.global_context();
+        global.insert("site", &site_view);
+        global.insert("nav", &nav);
         global.insert("assets", &assets);
-        global.insert("locale", &site.config.language.replace('-', "_"));
+        global.insert("locale", &locale);
         Renderer {
             site,
             resolved,
@@ -276,7 +308,25 @@ impl<'a> Renderer<'a> {
             tera,
             links: LinkStyle { portable },
             last_updated: Default::default(),
+            memo: None,
+            globals: globals.digest128(),
         }
+    }
+
+    /// Takes unchanged pages from `memo` and records the others there, when it keeps
+    /// pages. `theme` is the theme the templates were compiled from.
+    pub fn with_memo(mut self, memo: &'a PageMemo, theme: &Theme) -> Self {
+        if !memo.keeps() {
+            return self;
+        }
+        let mut key = Xxh3::new();
+        theme.templates.hash(&mut key);
+        // Everything of site.toml, rather than the fields pages show today, so that a
+        // template using another one later cannot be served stale.
+        format!("{:?}", self.site.config).hash(&mut key);
+        (self.links.portable, self.globals).hash(&mut key);
+        self.memo = Some((memo, key.digest128()));
+        self
     }
 
     /// Sets the pages' "last updated" days, by page path.
@@ -288,8 +338,9 @@ impl<'a> Renderer<'a> {
         self
     }
 
-    /// Renders every page of the site, in parallel. Template errors are collected.
-    pub fn render_pages(&self) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    /// Renders every page of the site, in parallel, handing each to `sink` as soon as
+    /// it is made. Returns the pages' paths, or every template and write error.
+    pub fn render_pages(&self, sink: &dyn Sink) -> Result<Vec<String>, Vec<Diagnostic>> {
         let mut jobs: Vec<Box<dyn Fn() -> Result<OutputFile, Diagnostic> + Send + Sync + '_>> = vec![
             Box::new(|| self.briefing()),
             Box::new(|| self.appendix()),
@@ -304,16 +355,22 @@ impl<'a> Renderer<'a> {
         for page in &self.site.pages {
             jobs.push(Box::new(move || self.page(page)));
         }
-        let mut results: Vec<Result<OutputFile, Diagnostic>> =
-            jobs.par_iter().map(|job| job()).collect();
+        let put = |file: Result<OutputFile, Diagnostic>| {
+            let file = file?;
+            let path = file.path.clone();
+            sink.put(file).map_err(|error| write_error(&path, &error))?;
+            Ok(path)
+        };
+        let mut results: Vec<Result<String, Diagnostic>> =
+            jobs.par_iter().map(|job| put(job())).collect();
         results.par_extend(
             (0..self.site.sources.len())
                 .into_par_iter()
-                .map(|source| self.source(source)),
+                .map(|source| put(self.source(source))),
         );
-        let (files, errors): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
+        let (paths, errors): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
         if errors.is_empty() {
-            Ok(files.into_iter().map(Result::unwrap).collect())
+            Ok(paths.into_iter().map(Result::unwrap).collect())
         } else {
             Err(errors.into_iter().map(|e| e.unwrap_err()).collect())
         }
@@ -346,20 +403,106 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// An empty context for a page; it hashes what goes in when the memo is in use.
+    fn context(&self) -> PageContext {
+        PageContext {
+            context: tera::Context::new(),
+            key: self.memo.map(|_| Xxh3::new()),
+        }
+    }
+
+    /// Renders `template` with `context` as the page `output`, unless the memo has
+    /// it from the same context.
     fn render(
         &self,
         template: &str,
         output: String,
-        context: tera::Context,
+        context: PageContext,
     ) -> Result<OutputFile, Diagnostic> {
-        let html = self
-            .tera
-            .render(template, &context)
-            .map_err(|error| template_error(format!("<theme>/templates/{template}"), &error))?;
+        let PageContext { context, key } = context;
+        let key = key.map(|mut key| {
+            template.hash(&mut key);
+            key.digest128()
+        });
+        self.memoized(output, key, || self.render_to_string(template, &context))
+    }
+
+    /// The page `output` from the memo if it was made with `key`, else `render`ed (and
+    /// recorded in the memo).
+    fn memoized(
+        &self,
+        output: String,
+        key: Option<u128>,
+        render: impl Fn() -> Result<String, Diagnostic>,
+    ) -> Result<OutputFile, Diagnostic> {
+        let (bytes, reused) = self.remembered(&output, key, render)?;
+        if let (Some((memo, _)), true) = (self.memo, reused) {
+            memo.count_reused_page();
+        }
         Ok(OutputFile {
             path: output,
-            bytes: html.into_bytes(),
+            bytes,
         })
+    }
+
+    /// The piece of output named `name` (a page's path, or a part of a page) from the
+    /// memo if it was made with `key`, else `render`ed (and recorded in the memo); and
+    /// whether it came from the memo.
+    fn remembered(
+        &self,
+        name: &str,
+        key: Option<u128>,
+        render: impl Fn() -> Result<String, Diagnostic>,
+    ) -> Result<(bytes::Bytes, bool), Diagnostic> {
+        let memo = self.memo.zip(key).map(|((memo, site), page)| {
+            let mut key = Xxh3::new();
+            (site, page, name).hash(&mut key);
+            (memo, key.digest128())
+        });
+        if let Some(bytes) = memo.and_then(|(memo, key)| memo.get(name, key)) {
+            if cfg!(debug_assertions) {
+                let fresh = render()?;
+                assert!(
+                    fresh.as_bytes() == &bytes[..],
+                    "the render memo reused a stale {name}: its key misses an input"
+                );
+            }
+            return Ok((bytes, true));
+        }
+        let bytes = bytes::Bytes::from(render()?.into_bytes());
+        if let Some((memo, key)) = memo {
+            memo.put(name, key, &bytes);
+        }
+        Ok((bytes, false))
+    }
+
+    /// The key of what a source's entry shows (in the appendix, on the source's page)
+    /// besides the site-wide inputs, as seen from the page at `page`; `None` without a
+    /// memo.
+    fn entry_key(
+        &self,
+        source: &std::sync::Arc<Source>,
+        entry: &SourceEntry,
+        page: &str,
+    ) -> Option<u128> {
+        self.memo.map(|_| {
+            let mut key = Xxh3::new();
+            // The source by address: an unchanged source is the very same ingestion.
+            std::sync::Arc::as_ptr(source).hash(&mut key);
+            hash_entry(&mut key, entry);
+            self.last_updated.get(page).hash(&mut key);
+            key.digest128()
+        })
+    }
+
+    fn render_to_string(
+        &self,
+        template: &str,
+        context: &tera::Context,
+    ) -> Result<String, Diagnostic> {
+        self.tera
+            .render(template, context)
+            .map_err(|error| template_error(format!("<theme>/templates/{template}"), &error))
     }
 
     /// A fragment's HTML with its citations filled in, for the page at `page`.
@@ -367,7 +510,12 @@ impl<'a> Renderer<'a> {
         let html = fill_site_links(&fragment.markdown.html, |path| {
             self.links.link_to_target(page, path)
         });
-        fill_citations(&html, |index| self.group_html(fragment, index, page))
+        // The briefing of a large story has thousands of citations: make them in parallel.
+        let groups: Vec<String> = (0..fragment.markdown.citations.len())
+            .into_par_iter()
+            .map(|index| self.group_html(fragment, index, page))
+            .collect();
+        fill_citations(&html, |index| groups.get(index).map_or("", String::as_str))
     }
 
     /// The HTML of citation group `index` of `fragment`, for the page at `page`.
@@ -499,7 +647,7 @@ impl<'a> Renderer<'a> {
         let mut page = self.page_view("", &meta.title, description);
         let json_ld = crate::metadata::news_article(self.site, self.resolved, &page.canonical);
         page.json_ld = Some(crate::metadata::script_json(&json_ld));
-        let mut context = tera::Context::new();
+        let mut context = self.context();
         context.insert("page", &page);
         context.insert("summary", &meta.summary);
         context.insert("published", &meta.published.as_ref().map(DateView::from));
@@ -596,7 +744,7 @@ impl<'a> Renderer<'a> {
         let mut page = self.page_view(path, &timeline.title, description);
         let json_ld = crate::metadata::timeline(self.site, timeline, &page.canonical);
         page.json_ld = Some(crate::metadata::script_json(&json_ld));
-        let mut context = tera::Context::new();
+        let mut context = self.context();
         context.insert("page", &page);
         context.insert("intro", &self.fragment_html(&timeline.intro, path));
         context.insert("events", &events);
@@ -626,7 +774,7 @@ impl<'a> Renderer<'a> {
         let mut page = self.page_view(path, &faq.title, description);
         let json_ld = crate::metadata::faq_page(self.site, faq, &page.canonical);
         page.json_ld = Some(crate::metadata::script_json(&json_ld));
-        let mut context = tera::Context::new();
+        let mut context = self.context();
         context.insert("page", &page);
         context.insert("intro", &self.fragment_html(&faq.intro, path));
         context.insert("questions", &questions);
@@ -639,7 +787,7 @@ impl<'a> Renderer<'a> {
             .description
             .as_deref()
             .unwrap_or(&self.site.config.description);
-        let mut context = tera::Context::new();
+        let mut context = self.context();
         context.insert("page", &self.page_view(&path, &page.title, description));
         context.insert("content", &self.fragment_html(&page.body, &path));
         self.render("page.html", format!("{path}index.html"), context)
@@ -699,59 +847,85 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// The source appendix. Each entry is rendered on its own (`source_entry.html`, as
+    /// on the source's page), in parallel: a briefing may have thousands of sources.
     fn appendix(&self) -> Result<OutputFile, Diagnostic> {
         let path = "sources/";
-        let sources: Vec<SourceView> = self
+        let items: Vec<AppendixItem> = self
             .resolved
             .entries
-            .iter()
-            .map(|e| self.source_view(e, path))
-            .collect();
-        let mut context = tera::Context::new();
+            .par_iter()
+            .map(|entry| self.appendix_item(entry, path))
+            .collect::<Result<_, _>>()?;
+        let mut context = self.context();
         context.insert(
             "page",
             &self.page_view(path, "Sources", &self.site.config.description),
         );
         let legend: Vec<DisclosureView> = Disclosure::ALL
             .into_iter()
-            .filter(|d| {
-                sources
-                    .iter()
-                    .any(|s| s.disclosures.iter().any(|v| v.key == *d))
-            })
+            .filter(|d| items.iter().any(|item| item.disclosures.contains(d)))
             .map(DisclosureView::from)
             .collect();
-        context.insert("sources", &sources);
+        context.insert("sources", &items);
         context.insert("legend", &legend);
         context.insert("coverage", &self.coverage(path));
         context.insert("coverage_table", &self.coverage_is_table());
         context.insert("no_primary_source", &self.no_primary_source_note());
-        context.insert("on_source_page", &false);
         self.render("sources.html", "sources/index.html".into(), context)
+    }
+
+    fn appendix_item(
+        &self,
+        entry: &'a SourceEntry,
+        path: &str,
+    ) -> Result<AppendixItem<'a>, Diagnostic> {
+        let source = &self.site.sources[entry.source];
+        let anchor = source_anchor(source);
+        let name = format!("{path}index.html#{anchor}");
+        let (html, _) = self.remembered(&name, self.entry_key(source, entry, path), || {
+            let mut context = tera::Context::new();
+            context.insert("source", &self.source_view(entry, path));
+            context.insert("on_source_page", &false);
+            self.render_to_string("source_entry.html", &context)
+        })?;
+        Ok(AppendixItem {
+            number: entry.number,
+            anchor,
+            title: source_title(source),
+            disclosures: disclosures(&source.meta.notes),
+            // Made from a template's output, which is UTF-8.
+            entry: String::from_utf8_lossy(&html).into_owned(),
+        })
     }
 
     fn source(&self, index: usize) -> Result<OutputFile, Diagnostic> {
         let source = &self.site.sources[index];
         let entry = self.resolved.entry(index);
         let path = source_page(source);
-        let view = self.source_view(entry, &path);
-        let description = format!(
-            "Archived text of “{}”, a source of {}",
-            view.title, self.site.config.title
-        );
-        let mut context = tera::Context::new();
-        context.insert("page", &self.page_view(&path, view.title, &description));
-        context.insert(
-            "text",
-            &source_text_html(source, entry, self.site.config.source_text),
-        );
-        context.insert("source", &view);
-        context.insert("on_source_page", &true);
-        self.render("source.html", format!("{path}index.html"), context)
+        // Hashing the page's inputs costs nothing next to building its context (the
+        // source's text as HTML) just to hash it.
+        let key = self.entry_key(source, entry, &path);
+        self.memoized(format!("{path}index.html"), key, || {
+            let view = self.source_view(entry, &path);
+            let description = format!(
+                "Archived text of “{}”, a source of {}",
+                view.title, self.site.config.title
+            );
+            let mut context = tera::Context::new();
+            context.insert("page", &self.page_view(&path, view.title, &description));
+            context.insert(
+                "text",
+                &source_text_html(source, entry, self.site.config.source_text),
+            );
+            context.insert("source", &view);
+            context.insert("on_source_page", &true);
+            self.render_to_string("source.html", &context)
+        })
     }
 
     fn not_found(&self) -> Result<OutputFile, Diagnostic> {
-        let mut context = tera::Context::new();
+        let mut context = self.context();
         let mut page = self.page_view("404.html", "Page not found", &self.site.config.description);
         // The 404 page is served at any depth, so its links must be absolute.
         page.root = self.site.config.base_path();
@@ -759,6 +933,56 @@ impl<'a> Renderer<'a> {
         page.noindex = true;
         context.insert("page", &page);
         self.render("404.html", "404.html".into(), context)
+    }
+}
+
+/// A page's Tera context and, when the memo is in use, a hash of what went into it.
+struct PageContext {
+    context: tera::Context,
+    key: Option<Xxh3>,
+}
+
+impl PageContext {
+    fn insert<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        self.context.insert(name, value);
+        if let Some(key) = &mut self.key {
+            name.hash(key);
+            // The value itself, not as Tera holds it: its maps have no fixed order.
+            hash_json(key, value);
+        }
+    }
+}
+
+/// Feeds `value`, as JSON, to `hasher`.
+fn hash_json<T: Serialize + ?Sized>(hasher: &mut Xxh3, value: &T) {
+    struct Feed<'h>(&'h mut Xxh3);
+    impl std::io::Write for Feed<'_> {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.update(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    // Writing to a hasher cannot fail, nor can serializing the values pages are made of.
+    let _ = serde_json::to_writer(Feed(hasher), value);
+}
+
+/// Feeds what a source's page shows of its appendix entry to `hasher`. Not the source's
+/// index in the site: adding a source before it does not change its page.
+fn hash_entry(hasher: &mut Xxh3, entry: &SourceEntry) {
+    entry.number.hash(hasher);
+    for link in &entry.backlinks {
+        (&link.page, &link.anchor).hash(hasher);
+    }
+    for quote in &entry.quotes {
+        (&quote.text, &quote.anchor).hash(hasher);
+        quote
+            .hit
+            .as_ref()
+            .map(|hit| (hit.block, hit.range.start, hit.range.end))
+            .hash(hasher);
     }
 }
 
@@ -966,6 +1190,16 @@ fn mark_passages(text: &str, marks: &[(std::ops::Range<usize>, &str)]) -> String
     }
     escape_html(&mut html, &text[at..]).ok();
     html
+}
+
+/// A file of the site that could not be written, named by its path in the site.
+pub fn write_error(path: &str, error: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(
+        std::path::Path::new(path),
+        Problem::Io {
+            message: format!("could not write {path} of the site: {error}"),
+        },
+    )
 }
 
 fn template_error(origin: String, error: &tera::Error) -> Diagnostic {

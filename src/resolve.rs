@@ -5,9 +5,10 @@
 //! every quote is checked against its source: all of one source's quotes in one pass
 //! over its normalized text, sources in parallel.
 
+use crate::cache::QuoteCache;
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::parse::{FileId, Site};
-use crate::quote::{QuoteHit, QuoteIndex, normalize};
+use crate::quote::{self, QuoteHit, normalize};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -100,6 +101,16 @@ struct PendingQuote {
 
 /// Resolves every citation of `site`, recording unknown ids and missing quotes.
 pub fn resolve(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Resolved {
+    resolve_with(site, &mut QuoteCache::default(), diagnostics)
+}
+
+/// [`resolve`], searching only sources whose quotes `quotes` does not already hold,
+/// and leaving there what this build found.
+pub fn resolve_with(
+    site: &Site,
+    quotes: &mut QuoteCache,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Resolved {
     let ids: HashMap<&str, usize> = site
         .sources
         .iter()
@@ -176,7 +187,7 @@ pub fn resolve(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Resolved {
         }
     }
     number_uncited_sources(site, &mut resolved, &mut entry_of);
-    find_quotes(site, &mut resolved, &pending, diagnostics);
+    find_quotes(site, &mut resolved, &pending, quotes, diagnostics);
     resolved
 }
 
@@ -193,29 +204,46 @@ fn number_uncited_sources(
     resolved.entry_of_source = (0..site.sources.len()).map(|s| entry_of[&s]).collect();
 }
 
-/// Searches every source for its quotes, in parallel, and records the ones not found.
+/// Searches every source for its quotes, in parallel, unless `cache` knows where they
+/// are, and records the ones not found.
 fn find_quotes(
     site: &Site,
     resolved: &mut Resolved,
     pending: &[Vec<PendingQuote>],
+    cache: &mut QuoteCache,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let hits: Vec<Vec<Option<QuoteHit>>> = pending
+    // Each source's hits, and whether they were searched for rather than remembered.
+    let searched: Vec<(Vec<Option<QuoteHit>>, bool)> = pending
         .par_iter()
         .enumerate()
         .map(|(source, quotes)| {
             if quotes.is_empty() {
-                return Vec::new();
+                return (Vec::new(), false);
             }
-            let blocks: Vec<&str> = site.sources[source]
-                .blocks
-                .iter()
-                .map(|b| b.text.as_str())
-                .collect();
+            let source = &site.sources[source];
             let normalized: Vec<String> = quotes.iter().map(|q| q.normalized.clone()).collect();
-            QuoteIndex::new(blocks.iter().copied()).find_all(&normalized, &blocks)
+            if let Some(hits) = cache.get(source, &normalized) {
+                return (hits.to_vec(), false);
+            }
+            let blocks: Vec<&str> = source.blocks.iter().map(|b| b.text.as_str()).collect();
+            (quote::find_quotes(&blocks, &normalized), true)
         })
         .collect();
+    let quoted = pending.iter().enumerate().filter(|(_, q)| !q.is_empty());
+    cache.retain_ids(&quoted.map(|(s, _)| site.sources[s].id.as_str()).collect());
+    let mut hits = Vec::with_capacity(searched.len());
+    for (source, (source_hits, fresh)) in searched.into_iter().enumerate() {
+        if fresh {
+            let normalized = pending[source].iter().map(|q| q.normalized.clone());
+            cache.insert(
+                &site.sources[source],
+                normalized.collect(),
+                source_hits.clone(),
+            );
+        }
+        hits.push(source_hits);
+    }
     for (source, source_hits) in hits.into_iter().enumerate() {
         let entry_index = resolved.entry_of_source[source];
         for (index, hit) in source_hits.into_iter().enumerate() {

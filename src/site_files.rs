@@ -7,16 +7,18 @@ use crate::provenance::Provenance;
 use crate::render::{OutputFile, source_anchor, source_page, source_title};
 use crate::resolve::Resolved;
 use pulldown_cmark_escape::escape_html;
+use rayon::prelude::*;
+use serde::Serialize;
 use serde_json::json;
 use std::collections::BTreeMap;
 
-/// The non-page files of the site; `pages` are the rendered pages and `last_updated`
+/// The non-page files of the site; `pages` are the rendered pages' paths and `last_updated`
 /// their days by page path, for the sitemap.
 pub fn site_files(
     site: &Site,
     resolved: &Resolved,
     provenance: &Provenance,
-    pages: &[OutputFile],
+    pages: &[String],
     last_updated: &BTreeMap<String, PartialDate>,
 ) -> Vec<OutputFile> {
     let mut files = vec![
@@ -41,7 +43,7 @@ pub fn site_files(
 fn file(path: &str, text: String) -> OutputFile {
     OutputFile {
         path: path.to_string(),
-        bytes: text.into_bytes(),
+        bytes: text.into_bytes().into(),
     }
 }
 
@@ -52,14 +54,10 @@ fn xml_escape(text: &str) -> String {
 }
 
 /// A sitemap (sitemaps.org protocol 0.9): every page, with the day it last changed.
-fn sitemap(
-    site: &Site,
-    pages: &[OutputFile],
-    last_updated: &BTreeMap<String, PartialDate>,
-) -> String {
+fn sitemap(site: &Site, pages: &[String], last_updated: &BTreeMap<String, PartialDate>) -> String {
     let mut paths: Vec<&str> = pages
         .iter()
-        .filter_map(|page| page.path.strip_suffix("index.html"))
+        .filter_map(|page| page.strip_suffix("index.html"))
         .collect();
     paths.sort();
     let mut xml = String::from(
@@ -147,36 +145,96 @@ fn feed(site: &Site) -> String {
     xml
 }
 
-/// The whole briefing as data (its shape is documented in the README).
+/// A source in `briefing.json`. Its fields, like every object's there, are in
+/// alphabetical order, the order the file has always had.
+#[derive(Serialize)]
+struct SourceData<'a> {
+    appendix_url: String,
+    archive_url: String,
+    author: &'a Option<String>,
+    citations: Vec<String>,
+    disclosures: Vec<crate::disclosure::Disclosure>,
+    id: &'a str,
+    kind: &'a Option<crate::ingest::SourceKind>,
+    notes: &'a [String],
+    number: usize,
+    published: &'a Option<PartialDate>,
+    publisher: &'a Option<String>,
+    quotes: Vec<QuoteData<'a>>,
+    title: &'a str,
+    undated: bool,
+    updated: &'a Option<PartialDate>,
+    url: &'a Option<String>,
+}
+
+#[derive(Serialize)]
+struct QuoteData<'a> {
+    text: &'a str,
+    url: String,
+}
+
+impl<'a> SourceData<'a> {
+    fn new(site: &'a Site, entry: &'a crate::resolve::SourceEntry) -> Self {
+        let base = site.config.base_url();
+        let source = &site.sources[entry.source];
+        let page = format!("{base}{}", source_page(source));
+        SourceData {
+            number: entry.number,
+            id: &source.id,
+            title: source_title(source),
+            publisher: &source.meta.publisher,
+            author: &source.meta.author,
+            url: &source.meta.url,
+            published: &source.meta.published,
+            updated: &source.meta.updated,
+            kind: &source.meta.kind,
+            undated: source.meta.undated,
+            notes: &source.meta.notes,
+            disclosures: crate::disclosure::disclosures(&source.meta.notes),
+            appendix_url: format!("{base}sources/#{}", source_anchor(source)),
+            citations: entry
+                .backlinks
+                .iter()
+                .map(|b| format!("{base}{}#{}", b.page, b.anchor))
+                .collect(),
+            quotes: entry
+                .quotes
+                .iter()
+                .map(|q| QuoteData {
+                    text: &q.text,
+                    url: format!("{page}#{}", q.anchor),
+                })
+                .collect(),
+            archive_url: page,
+        }
+    }
+}
+
+/// The whole of `briefing.json`.
+#[derive(Serialize)]
+struct Document<'a> {
+    coverage: Vec<serde_json::Value>,
+    disagreements: Vec<serde_json::Value>,
+    faq: Vec<serde_json::Value>,
+    has_primary_source: bool,
+    published: &'a Option<PartialDate>,
+    sources: Vec<SourceData<'a>>,
+    summary: &'a Option<String>,
+    timeline: Vec<serde_json::Value>,
+    title: &'a str,
+    updated: &'a Option<PartialDate>,
+    updates: Vec<&'a crate::parse::Update>,
+    url: &'a str,
+}
+
+/// The whole briefing as data (its shape is documented in the README). Sources are
+/// typed rather than `json!` values: a briefing may have thousands.
 fn briefing_json(site: &Site, resolved: &Resolved, provenance: &Provenance) -> String {
     let base = site.config.base_url();
-    let sources: Vec<_> = resolved
+    let sources: Vec<SourceData> = resolved
         .entries
-        .iter()
-        .map(|entry| {
-            let source = &site.sources[entry.source];
-            json!({
-                "number": entry.number,
-                "id": source.id,
-                "title": source_title(source),
-                "publisher": source.meta.publisher,
-                "author": source.meta.author,
-                "url": source.meta.url,
-                "published": source.meta.published,
-                "updated": source.meta.updated,
-                "kind": source.meta.kind,
-                "undated": source.meta.undated,
-                "notes": source.meta.notes,
-                "disclosures": crate::disclosure::disclosures(&source.meta.notes),
-                "appendix_url": format!("{base}sources/#{}", source_anchor(source)),
-                "archive_url": format!("{base}{}", source_page(source)),
-                "citations": entry.backlinks.iter().map(|b| format!("{base}{}#{}", b.page, b.anchor)).collect::<Vec<_>>(),
-                "quotes": entry.quotes.iter().map(|q| json!({
-                    "text": q.text,
-                    "url": format!("{base}{}#{}", source_page(source), q.anchor),
-                })).collect::<Vec<_>>(),
-            })
-        })
+        .par_iter()
+        .map(|entry| SourceData::new(site, entry))
         .collect();
     let meta = &site.briefing.meta;
     let mut updates: Vec<_> = meta.updates.iter().collect();
@@ -207,31 +265,31 @@ fn briefing_json(site: &Site, resolved: &Resolved, provenance: &Provenance) -> S
             })
         })
         .collect();
-    let document = json!({
-        "title": meta.title,
-        "summary": meta.summary,
-        "published": meta.published,
-        "updated": meta.updated,
-        "url": base,
-        "updates": updates,
-        "sources": sources,
-        "timeline": timeline,
-        "faq": faq,
-        "disagreements": site.briefing.disagreements.iter().map(|d| json!({
+    let document = Document {
+        coverage: provenance.coverage.iter().map(|row| json!({
+            "section": row.section,
+            "url": format!("{base}{}{}", row.page, row.anchor.as_ref().map(|a| format!("#{a}")).unwrap_or_default()),
+            "sources": row.sources.iter().map(|&s| &site.sources[s].id).collect::<Vec<_>>(),
+        })).collect(),
+        disagreements: site.briefing.disagreements.iter().map(|d| json!({
             "topic": d.topic,
             "note": d.note,
             "says": d.says.markdown.citations.iter().flat_map(|g| &g.items).map(|c| json!({
                 "source": c.id,
                 "quote": c.quote,
             })).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "coverage": provenance.coverage.iter().map(|row| json!({
-            "section": row.section,
-            "url": format!("{base}{}{}", row.page, row.anchor.as_ref().map(|a| format!("#{a}")).unwrap_or_default()),
-            "sources": row.sources.iter().map(|&s| &site.sources[s].id).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "has_primary_source": provenance.has_primary_source,
-    });
+        })).collect(),
+        faq,
+        has_primary_source: provenance.has_primary_source,
+        published: &meta.published,
+        sources,
+        summary: &meta.summary,
+        timeline,
+        title: &meta.title,
+        updated: &meta.updated,
+        updates,
+        url: base,
+    };
     let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
     text.push('\n');
     text

@@ -1,11 +1,16 @@
 //! Watching a briefing's files and calling for a rebuild when they change.
 //!
-//! `content/` and `themes/` are watched with notify through a debouncer; the output
-//! folder and editor noise (swap files, backups, lock files: see
-//! [`crate::load::is_editor_noise`]) are never looked at. Events are coalesced twice:
-//! the debouncer merges the events of one path, and [`Watcher::run`] merges the batches
-//! of a burst (an atomic save, a `git checkout`) and everything that arrives during a
-//! rebuild into the next rebuild, so a change during a rebuild causes exactly one more.
+//! `content/` and `themes/` are watched with notify; the output folder and editor noise
+//! (swap files, backups, lock files: see [`crate::load::is_editor_noise`]) are never
+//! looked at. [`Watcher::run`] merges the events of a burst (the several events of one
+//! save, an atomic save's rename, a `git checkout`) and everything that arrives during
+//! a rebuild into the next rebuild, so a change during a rebuild causes exactly one more.
+//!
+//! The wait is as short as a save allows: a rebuild starts once no event came for
+//! [`QUIET`], unless a file is still being written (it was modified and not yet closed),
+//! when it waits for the file to be closed, for at most [`UNFINISHED_WRITE`]. Saves
+//! close their file within a millisecond or two, so an edit is rebuilt a few
+//! milliseconds after it is saved, and a rebuild never reads a half-written file.
 //!
 //! When the system's native watcher cannot start (no inotify instances or watches left,
 //! a file system without events), or when asked with `--poll`, the files are polled.
@@ -14,20 +19,23 @@ use crate::cache::BuildCache;
 use crate::diagnostic::Diagnostic;
 use crate::load::is_editor_noise;
 use crate::{BuildOptions, BuildReport};
-use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, DebouncedEvent, NoCache, RecommendedCache};
-use std::collections::BTreeSet;
+use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
+use notify::{Event, EventKind, PollWatcher, RecommendedWatcher, RecursiveMode};
+use std::collections::{BTreeSet, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
-/// How long a path must be quiet before its events are passed on. Editors finish an
-/// atomic save (write a temporary file, rename it over the old one) well within this.
-const DEBOUNCE: Duration = Duration::from_millis(20);
-/// How long to wait for a further batch before rebuilding: a little over the
-/// debouncer's tick (a quarter of [`DEBOUNCE`]), so a burst that outlasts the debounce
-/// time (a checkout of many files) still makes one rebuild.
-const SETTLE: Duration = Duration::from_millis(12);
+/// How long the files must be quiet before a rebuild starts. The events of one save (an
+/// atomic save's temporary file and rename, vim's backup dance) come microseconds apart;
+/// a checkout's, a fraction of a millisecond apart.
+pub const QUIET: Duration = Duration::from_millis(5);
+/// How long to wait, at most, for a file that was modified to be closed, before
+/// rebuilding anyway (native events only: polling sees no closing).
+pub const UNFINISHED_WRITE: Duration = Duration::from_millis(250);
+/// How long a burst may delay a rebuild, at most: files that never stop changing do
+/// not stop the rebuilds.
+const MAX_WAIT: Duration = Duration::from_millis(500);
 /// How often the polling watcher looks at the files. It compares their contents, as
 /// modification times are only compared to the second.
 const POLL_INTERVAL: Duration = Duration::from_millis(300);
@@ -105,6 +113,15 @@ impl std::fmt::Display for Mode {
 /// How a build went, for the command line to print.
 pub type Outcome<'a> = Result<&'a BuildReport, &'a [Diagnostic]>;
 
+/// How many pages a rebuild rendered, of how many: `3 of 10012 pages rendered`.
+pub fn rendered(report: &crate::BuildReport) -> String {
+    format!(
+        "{} of {} rendered",
+        report.pages - report.reused,
+        crate::cli::plural(report.pages, "page")
+    )
+}
+
 /// `briefing watch`: builds the site into its output folder, then again after every
 /// change, until Ctrl-C. A failed build leaves the output as it was. `report` prints
 /// each build's diagnostics; one line per rebuild is printed here.
@@ -115,14 +132,18 @@ pub fn run_watch(
 ) -> Result<(), WatchError> {
     let out = options.out_dir();
     let watcher = Watcher::start(&options.root, Some(&out), poll)?;
-    let mut cache = BuildCache::new();
+    let mut cache = BuildCache::for_rebuilds();
     let mut build = |what: &str, cache: &mut BuildCache| {
         let started = Instant::now();
         let built = crate::build_with(options, cache);
         report(built.as_ref().map_err(Vec::as_slice));
         let elapsed = started.elapsed().as_millis();
         match built {
-            Ok(_) => eprintln!("{what}: built into {} in {elapsed} ms", out.display()),
+            Ok(report) => eprintln!(
+                "{what}: built into {} in {elapsed} ms ({})",
+                out.display(),
+                rendered(&report)
+            ),
             Err(diagnostics) => eprintln!(
                 "{what}: build failed with {} in {elapsed} ms; {} was left as it was",
                 crate::cli::plural(diagnostics.iter().filter(|d| d.is_error()).count(), "error"),
@@ -141,8 +162,28 @@ pub fn run_watch(
 }
 
 enum Signal {
-    Changed(Changes),
+    Changed(Batch),
     Stop,
+}
+
+/// The relevant part of one file event.
+#[derive(Debug, Default)]
+struct Batch {
+    changes: Changes,
+    /// How the event leaves the writing of its paths.
+    write: Write,
+}
+
+/// What an event says about files being written.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum Write {
+    /// Nothing.
+    #[default]
+    Unknown,
+    /// Their contents changed: more may come until they are closed.
+    Begun,
+    /// They were closed after writing, deleted or renamed away: their writing is over.
+    Ended,
 }
 
 /// Which paths matter: under `content/` or `themes/` of the root, outside the output.
@@ -181,41 +222,60 @@ impl Scope {
         (!noise).then(|| relative.to_path_buf())
     }
 
-    fn changes(&self, events: &[DebouncedEvent]) -> Changes {
-        let mut changes = Changes::default();
-        for event in events {
-            if event.need_rescan() {
-                changes.rescan = true;
-            }
+    /// What `event` changed, if anything that matters.
+    fn batch(&self, event: &Event) -> Batch {
+        let write = match event.kind {
+            EventKind::Modify(ModifyKind::Data(_)) => Write::Begun,
+            EventKind::Access(AccessKind::Close(AccessMode::Write))
+            | EventKind::Remove(_)
+            | EventKind::Modify(ModifyKind::Name(RenameMode::From)) => Write::Ended,
             // Reads (ours included: the build opens every file) are not changes.
-            if matches!(event.kind, EventKind::Access(_)) {
-                continue;
-            }
-            changes
+            EventKind::Access(_) => return Batch::default(),
+            _ => Write::Unknown,
+        };
+        let changes = Changes {
+            paths: event
                 .paths
-                .extend(event.paths.iter().filter_map(|p| self.relevant(p)));
-        }
-        changes
+                .iter()
+                .filter_map(|p| self.relevant(p))
+                .collect(),
+            rescan: event.need_rescan(),
+        };
+        Batch { changes, write }
     }
 }
 
-enum Debouncer {
-    Native(notify_debouncer_full::Debouncer<RecommendedWatcher, RecommendedCache>),
-    Poll(notify_debouncer_full::Debouncer<PollWatcher, NoCache>),
+/// The events of one burst, merged, and the files still being written.
+#[derive(Default)]
+struct Burst {
+    changes: Changes,
+    unfinished: HashSet<PathBuf>,
 }
 
-impl Debouncer {
-    fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
-        match self {
-            Debouncer::Native(debouncer) => debouncer.watch(path, mode),
-            Debouncer::Poll(debouncer) => debouncer.watch(path, mode),
+impl Burst {
+    fn add(&mut self, batch: Batch) {
+        match batch.write {
+            Write::Begun => self.unfinished.extend(batch.changes.paths.iter().cloned()),
+            Write::Ended => self
+                .unfinished
+                .retain(|path| !batch.changes.paths.contains(path)),
+            Write::Unknown => {}
+        }
+        self.changes.merge(batch.changes);
+    }
+
+    /// How long to wait for the next event before the burst is over, in `mode`.
+    fn quiet(&self, mode: &Mode) -> Duration {
+        match (mode, self.unfinished.is_empty()) {
+            (Mode::Native, false) => UNFINISHED_WRITE,
+            _ => QUIET,
         }
     }
 }
 
 /// A running watcher of one briefing.
 pub struct Watcher {
-    debouncer: Debouncer,
+    watcher: Box<dyn notify::Watcher + Send>,
     root: PathBuf,
     themes_watched: bool,
     mode: Mode,
@@ -260,18 +320,21 @@ fn canonical_or_planned(path: &Path) -> Option<PathBuf> {
     Some(parent.canonicalize().ok()?.join(path.file_name()?))
 }
 
-fn event_handler(scope: Scope, sender: Sender<Signal>) -> impl FnMut(DebounceEventResult) {
-    move |result| {
-        let changes = match result {
-            Ok(events) => scope.changes(&events),
+fn event_handler(scope: Scope, sender: Sender<Signal>) -> impl notify::EventHandler {
+    move |result: notify::Result<Event>| {
+        let batch = match result {
+            Ok(event) => scope.batch(&event),
             // An overflowing queue or a watched folder gone: look at everything again.
-            Err(_) => Changes {
-                rescan: true,
-                ..Changes::default()
+            Err(_) => Batch {
+                changes: Changes {
+                    rescan: true,
+                    ..Changes::default()
+                },
+                write: Write::Unknown,
             },
         };
-        if !changes.is_empty() {
-            let _ = sender.send(Signal::Changed(changes));
+        if !batch.changes.is_empty() {
+            let _ = sender.send(Signal::Changed(batch));
         }
     }
 }
@@ -296,30 +359,24 @@ impl Watcher {
         })?;
         let handler = || event_handler(scope.clone(), sender.clone());
         // Content recursively; the root itself only to notice `themes/` appearing.
-        let watch_folders = |mut debouncer: Debouncer| -> notify::Result<Debouncer> {
-            debouncer.watch(&content, RecursiveMode::Recursive)?;
-            debouncer.watch(&root, RecursiveMode::NonRecursive)?;
-            Ok(debouncer)
+        let watch_folders = |mut watcher: Box<dyn notify::Watcher + Send>| {
+            watcher.watch(&content, RecursiveMode::Recursive)?;
+            watcher.watch(&root, RecursiveMode::NonRecursive)?;
+            notify::Result::Ok(watcher)
         };
         let native = || {
-            let debouncer = notify_debouncer_full::new_debouncer(DEBOUNCE, None, handler())?;
-            watch_folders(Debouncer::Native(debouncer))
+            let watcher: RecommendedWatcher =
+                notify::Watcher::new(handler(), notify::Config::default())?;
+            watch_folders(Box::new(watcher))
         };
         let polling = || {
             let config = notify::Config::default()
                 .with_poll_interval(POLL_INTERVAL)
                 .with_compare_contents(true);
-            let debouncer = notify_debouncer_full::new_debouncer_opt(
-                DEBOUNCE,
-                None,
-                handler(),
-                NoCache,
-                config,
-            )?;
-            watch_folders(Debouncer::Poll(debouncer))
+            watch_folders(Box::new(PollWatcher::new(handler(), config)?))
         };
-        let (debouncer, mode) = match (!poll).then(native) {
-            Some(Ok(debouncer)) => (debouncer, Mode::Native),
+        let (watcher, mode) = match (!poll).then(native) {
+            Some(Ok(watcher)) => (watcher, Mode::Native),
             Some(Err(error)) => (
                 polling()?,
                 Mode::Polling {
@@ -329,7 +386,7 @@ impl Watcher {
             None => (polling()?, Mode::Polling { fallback: None }),
         };
         let mut watcher = Watcher {
-            debouncer,
+            watcher,
             root,
             themes_watched: false,
             mode,
@@ -348,7 +405,7 @@ impl Watcher {
         let themes = self.root.join("themes");
         if !self.themes_watched && themes.is_dir() {
             self.themes_watched = self
-                .debouncer
+                .watcher
                 .watch(&themes, RecursiveMode::Recursive)
                 .is_ok();
         }
@@ -365,13 +422,23 @@ impl Watcher {
 
     /// Waits for a change, then gathers the rest of its burst. `None` on Ctrl-C.
     fn next_changes(&self) -> Option<Changes> {
-        let Ok(Signal::Changed(mut changes)) = self.receiver.recv() else {
+        let Ok(Signal::Changed(first)) = self.receiver.recv() else {
             return None;
         };
+        let started = Instant::now();
+        let mut burst = Burst::default();
+        burst.add(first);
         loop {
-            match self.receiver.recv_timeout(SETTLE) {
-                Ok(Signal::Changed(more)) => changes.merge(more),
-                Err(RecvTimeoutError::Timeout) => return Some(changes),
+            let left = MAX_WAIT.saturating_sub(started.elapsed());
+            if left.is_zero() {
+                return Some(burst.changes);
+            }
+            match self
+                .receiver
+                .recv_timeout(burst.quiet(&self.mode).min(left))
+            {
+                Ok(Signal::Changed(more)) => burst.add(more),
+                Err(RecvTimeoutError::Timeout) => return Some(burst.changes),
                 Ok(Signal::Stop) | Err(RecvTimeoutError::Disconnected) => return None,
             }
         }

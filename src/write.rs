@@ -13,9 +13,10 @@
 
 use crate::render::OutputFile;
 use rayon::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// Why `out` must not be written to as the output of the briefing at `root`, if it
 /// must not: it holds the briefing itself, or something that is not a built site.
@@ -41,56 +42,156 @@ pub fn unsafe_output(root: &Path, out: &Path) -> Option<String> {
         .then(|| "it is a folder with other files in it, not an earlier build (no index.html); name a new or empty folder".into())
 }
 
+/// Receives each file of the site as it is made, from many threads at once: the
+/// output directory being staged ([`Staging`]), or memory ([`InMemory`]).
+pub trait Sink: Sync {
+    /// Takes `file`; it is not needed afterwards.
+    fn put(&self, file: OutputFile) -> io::Result<()>;
+}
+
+/// A site kept in memory, for `check` and `serve`.
+#[derive(Default)]
+pub struct InMemory {
+    files: std::sync::Mutex<Vec<OutputFile>>,
+}
+
+impl InMemory {
+    /// Every file received, sorted by path.
+    pub fn into_files(self) -> Vec<OutputFile> {
+        let mut files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+}
+
+impl Sink for InMemory {
+    fn put(&self, file: OutputFile) -> io::Result<()> {
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(file);
+        Ok(())
+    }
+}
+
+/// A new output directory being written beside the old one, each file as it comes,
+/// so that no build holds the whole site in memory. [`Staging::commit`] swaps it in;
+/// dropped uncommitted (a failed build), it is removed and the old output stays.
+pub struct Staging {
+    out: PathBuf,
+    staging: PathBuf,
+    old: PathBuf,
+    /// Folders already created in the staging directory.
+    folders: Mutex<HashSet<PathBuf>>,
+    committed: bool,
+}
+
+impl Staging {
+    /// Starts staging the output directory `out`, first finishing a swap an earlier
+    /// build was interrupted in.
+    pub fn create(out: &Path) -> io::Result<Staging> {
+        let parent = match out.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent)?;
+        let name = out
+            .file_name()
+            .ok_or_else(|| {
+                io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "the output path has no directory name",
+                )
+            })?
+            .to_string_lossy()
+            .into_owned();
+        let staging = parent.join(format!(".{name}.staging"));
+        let old = parent.join(format!(".{name}.old"));
+        recover_interrupted_swap(out, &old)?;
+        remove_if_present(&staging)?;
+        std::fs::create_dir(&staging)?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            folders: Mutex::new(HashSet::from([staging.clone()])),
+            staging,
+            old,
+            committed: false,
+        })
+    }
+
+    /// Puts the staged site in place of the old output, keeping the old one's dot
+    /// entries.
+    pub fn commit(mut self) -> io::Result<()> {
+        self.committed = true;
+        let (out, staging, old) = (&self.out, &self.staging, &self.old);
+        if out.exists() {
+            std::fs::rename(out, old)?;
+            if let Err(error) = std::fs::rename(staging, out) {
+                std::fs::rename(old, out)?;
+                return Err(error);
+            }
+            carry_over_dot_entries(old, out)?;
+            std::fs::remove_dir_all(old)
+        } else {
+            std::fs::rename(staging, out)
+        }
+    }
+
+    fn create_folder(&self, folder: &Path) -> io::Result<()> {
+        let known = |folders: &HashSet<PathBuf>| folders.contains(folder);
+        if known(&self.folders.lock().unwrap_or_else(|e| e.into_inner())) {
+            return Ok(());
+        }
+        std::fs::create_dir_all(folder)?;
+        self.folders
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(folder.to_path_buf());
+        Ok(())
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, file: OutputFile) -> io::Result<()> {
+        let target = self.staging.join(&file.path);
+        if let Some(folder) = target.parent() {
+            self.create_folder(folder)?;
+        }
+        let old = self.out.join(&file.path);
+        if unchanged(&old, &file.bytes) && std::fs::hard_link(&old, &target).is_ok() {
+            return Ok(());
+        }
+        std::fs::write(target, &file.bytes)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
 /// Writes `files` to `out`, replacing what was there, keeping its dot entries.
 pub fn write_site(out: &Path, files: &[OutputFile]) -> io::Result<()> {
-    let parent = match out.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent)?;
-    let name = out
-        .file_name()
-        .ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "the output path has no directory name",
-            )
-        })?
-        .to_string_lossy()
-        .into_owned();
-    let staging = parent.join(format!(".{name}.staging"));
-    let old = parent.join(format!(".{name}.old"));
-    recover_interrupted_swap(out, &old, files)?;
-    remove_if_present(&staging)?;
-    let written = write_tree(&staging, files, out);
-    if let Err(error) = written {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(error);
-    }
-    if out.exists() {
-        std::fs::rename(out, &old)?;
-        if let Err(error) = std::fs::rename(&staging, out) {
-            std::fs::rename(&old, out)?;
-            return Err(error);
-        }
-        carry_over_dot_entries(&old, out, files)?;
-        std::fs::remove_dir_all(&old)?;
-    } else {
-        std::fs::rename(&staging, out)?;
-    }
-    Ok(())
+    let staging = Staging::create(out)?;
+    files
+        .par_iter()
+        .try_for_each(|file| staging.put(file.clone()))?;
+    staging.commit()
 }
 
 /// Finishes a swap that an earlier build could not: the old output is put back if
 /// the new one never arrived, or its dot entries are carried into the new one.
-fn recover_interrupted_swap(out: &Path, old: &Path, files: &[OutputFile]) -> io::Result<()> {
+fn recover_interrupted_swap(out: &Path, old: &Path) -> io::Result<()> {
     if !old.exists() {
         return Ok(());
     }
     if !out.exists() {
         return std::fs::rename(old, out);
     }
-    carry_over_dot_entries(old, out, files)?;
+    carry_over_dot_entries(old, out)?;
     std::fs::remove_dir_all(old)
 }
 
@@ -101,25 +202,6 @@ fn remove_if_present(path: &Path) -> io::Result<()> {
     }
 }
 
-fn write_tree(root: &Path, files: &[OutputFile], previous: &Path) -> io::Result<()> {
-    let directories: BTreeSet<PathBuf> = files
-        .iter()
-        .filter_map(|f| Path::new(&f.path).parent().map(|p| root.join(p)))
-        .chain([root.to_path_buf()])
-        .collect();
-    for directory in &directories {
-        std::fs::create_dir_all(directory)?;
-    }
-    files.par_iter().try_for_each(|file| {
-        let target = root.join(&file.path);
-        let old = previous.join(&file.path);
-        if unchanged(&old, &file.bytes) && std::fs::hard_link(&old, &target).is_ok() {
-            return Ok(());
-        }
-        std::fs::write(target, &file.bytes)
-    })
-}
-
 /// Whether the file at `path` holds exactly `bytes` (the size is compared first, so a
 /// changed page is rarely read).
 fn unchanged(path: &Path, bytes: &[u8]) -> bool {
@@ -128,15 +210,13 @@ fn unchanged(path: &Path, bytes: &[u8]) -> bool {
     same_size && std::fs::read(path).is_ok_and(|old| old == bytes)
 }
 
-/// Moves the dot entries of the old output (except ones the build writes itself)
-/// into the new one.
-fn carry_over_dot_entries(old: &Path, new: &Path, files: &[OutputFile]) -> io::Result<()> {
+/// Moves the dot entries of the old output that the new one does not have (the build
+/// writes `.nojekyll` itself) into the new one.
+fn carry_over_dot_entries(old: &Path, new: &Path) -> io::Result<()> {
     for entry in std::fs::read_dir(old)? {
         let entry = entry?;
         let name = entry.file_name();
-        let name_text = name.to_string_lossy();
-        let generated = files.iter().any(|f| f.path == name_text);
-        if name_text.starts_with('.') && !generated && !new.join(&name).exists() {
+        if name.to_string_lossy().starts_with('.') && !new.join(&name).exists() {
             std::fs::rename(entry.path(), new.join(&name))?;
         }
     }
@@ -150,7 +230,7 @@ mod tests {
     fn file(path: &str, text: &str) -> OutputFile {
         OutputFile {
             path: path.into(),
-            bytes: text.as_bytes().to_vec(),
+            bytes: text.as_bytes().to_vec().into(),
         }
     }
 

@@ -239,3 +239,28 @@ fn a_source_whose_name_cannot_be_a_citation_key_is_an_error() {
         run.stderr
     );
 }
+
+#[test]
+fn a_template_failing_halfway_through_the_pages_leaves_the_old_output_and_no_debris() {
+    let site = TestSite::from_repo_content();
+    site.build_ok(&[]);
+    let before = site.files("public");
+    // A theme's template replaces the built-in one of its name. Only source pages fail,
+    // while the other pages are being written to the staging folder.
+    let theme = common::repo_content().join("../themes/default/templates/source.html");
+    let template = std::fs::read_to_string(theme).unwrap();
+    site.write(
+        "themes/default/templates/source.html",
+        &template.replace("{{ source.number }}", "{{ source.number.no_such_field }}"),
+    );
+    let run = site.run(&["build"]);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("source.html"), "{}", run.stderr);
+    assert_eq!(before, site.files("public"), "the earlier output changed");
+    let debris: Vec<_> = std::fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("public."))
+        .collect();
+    assert!(debris.is_empty(), "left behind: {debris:?}");
+}

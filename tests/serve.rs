@@ -4,7 +4,7 @@
 mod common;
 
 use common::serve::{
-    PATIENCE, Served, spawn, unfingerprinted, wait_for_stderr, without_live_script,
+    PATIENCE, Served, pages_rendered, spawn, unfingerprinted, wait_for_stderr, without_live_script,
 };
 use common::{TestSite, line_and_column};
 use std::io::Write;
@@ -415,6 +415,136 @@ fn ctrl_c_stops_the_server_cleanly() {
     assert!(served.stderr().contains("Stopped."));
 }
 
+/// Writes a further source, quoted nowhere, as `content/sources/<id>.txt`.
+fn add_source(site: &TestSite, id: &str) {
+    site.write(
+        &format!("content/sources/{id}.txt"),
+        &format!("Report {id}\n\nBy A. Writer\n\nApril 29, 2026\n\nThe water of {id} fell.\n"),
+    );
+}
+
+#[test]
+fn an_edit_of_the_briefing_renders_no_source_page_again() {
+    let site = small_site();
+    for id in ["second", "third"] {
+        add_source(&site, id);
+    }
+    let served = site.serve(&[]);
+    let source_page = served.get("sources/second/").text();
+    let mut events = served.events();
+    edit_briefing(&site, "## What happened", "## What happened overnight");
+    events.next_named("reload");
+    // Unbuffered stderr may reach the pipe in pieces: wait for the whole line.
+    served.wait_for_stderr("the rebuild line", |e| {
+        e.split("changed: rebuilt")
+            .nth(1)
+            .is_some_and(|line| line.contains("rendered)"))
+    });
+    let stderr = served.stderr();
+    let &(rendered, pages) = pages_rendered(&stderr).last().expect("a count of pages");
+    assert!(rendered >= 1, "the briefing was not rendered: {stderr}");
+    assert!(
+        rendered + 3 <= pages,
+        "the three source pages were rendered again: {stderr}"
+    );
+    assert!(served.get("").text().contains("What happened overnight"));
+    assert_eq!(
+        without_live_script(&served.get("sources/second/").text()),
+        without_live_script(&source_page)
+    );
+}
+
+#[test]
+fn a_new_sidecar_renders_its_source_page_and_the_appendix_again() {
+    let site = small_site();
+    let served = site.serve(&[]);
+    let mut events = served.events();
+    site.write(
+        "content/sources/gauge.toml",
+        "title = \"Gauge readings, corrected\"\n",
+    );
+    events.next_named("reload");
+    assert!(
+        served
+            .get("sources/gauge/")
+            .text()
+            .contains("Gauge readings, corrected")
+    );
+    assert!(
+        served
+            .get("sources/")
+            .text()
+            .contains("Gauge readings, corrected")
+    );
+}
+
+#[test]
+fn a_source_edited_so_that_a_quote_is_gone_breaks_the_build_until_restored() {
+    let site = small_site();
+    let original = site.read("content/sources/gauge.txt");
+    let served = site.serve(&[]);
+    let mut events = served.events();
+    site.write(
+        "content/sources/gauge.txt",
+        &original.replace("rose two metres", "rose two feet"),
+    );
+    let data = events.next_named("broken");
+    assert!(
+        data.contains("the river rose two metres overnight"),
+        "{data}"
+    );
+    site.write("content/sources/gauge.txt", &original);
+    events.next_named("reload");
+    assert!(!served.get("").text().contains("id=\"briefing-overlay\""));
+}
+
+#[test]
+fn a_new_site_title_reaches_every_source_page() {
+    let site = small_site();
+    add_source(&site, "second");
+    let served = site.serve(&[]);
+    let mut events = served.events();
+    site.edit("content/site.toml", |text| {
+        text.replace("Flood", "High water")
+    });
+    events.next_named("reload");
+    for page in ["sources/gauge/", "sources/second/"] {
+        assert!(served.get(page).text().contains("High water"), "{page}");
+    }
+}
+
+#[test]
+fn saving_a_file_unchanged_does_not_reload_open_pages() {
+    let site = small_site();
+    let served = site.serve(&[]);
+    let before = served.get("").text();
+    site.write("content/briefing.md", BRIEFING);
+    served.wait_for_stderr("the rebuild line", |e| e.contains("0 files changed"));
+    // The page names the version it belongs to: no new version, nothing to reload.
+    assert_eq!(served.get("").text(), before);
+}
+
+#[test]
+fn a_file_written_in_two_parts_is_rebuilt_once_when_it_is_complete() {
+    let site = small_site();
+    let served = site.serve(&[]);
+    let mut events = served.events();
+    let text = BRIEFING.replace("What happened", "What happened slowly");
+    // Cut inside the citation: the first part alone does not build.
+    let (first, rest) = text.split_at(text.find("[@gauge").unwrap() + 3);
+    let mut file = std::fs::File::create(site.root().join("content/briefing.md")).unwrap();
+    file.write_all(first.as_bytes()).unwrap();
+    file.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(50));
+    file.write_all(rest.as_bytes()).unwrap();
+    drop(file);
+    let (name, data) = events.next();
+    assert_eq!(name, "reload", "{data}");
+    assert!(served.get("").text().contains("What happened slowly"));
+    let stderr = served.stderr();
+    assert_eq!(stderr.matches(" changed: ").count(), 1, "{stderr}");
+}
+
 #[test]
 fn watch_rebuilds_into_the_output_folder_and_keeps_it_on_errors() {
     let site = small_site();
@@ -426,7 +556,9 @@ fn watch_rebuilds_into_the_output_folder_and_keeps_it_on_errors() {
 
     edit_briefing(&site, "## What happened", "## What happened (watched)");
     wait_for_stderr(&stderr, "the rebuild", |e| {
-        e.contains("changed: built into")
+        e.split("changed: built into")
+            .nth(1)
+            .is_some_and(|line| line.contains("rendered)"))
     });
     assert!(
         site.read("public/index.html")
@@ -447,6 +579,36 @@ fn watch_rebuilds_into_the_output_folder_and_keeps_it_on_errors() {
     std::thread::sleep(Duration::from_millis(500));
     let log = stderr.lock().unwrap().clone();
     assert_eq!(log.matches(" changed:").count(), 2, "{log}");
+}
+
+#[cfg(unix)]
+#[test]
+fn watch_leaves_the_output_files_an_edit_does_not_change_as_they_were() {
+    use std::os::unix::fs::MetadataExt;
+    let site = small_site();
+    add_source(&site, "second");
+    let root = site.root().to_string_lossy().into_owned();
+    let (mut child, stderr) = spawn(&["watch", "--root", &root]);
+    let _kill = KillOnDrop(&mut child);
+    wait_for_stderr(&stderr, "the first build", |e| e.contains("Ctrl-C to stop"));
+    let identity = |path: &str| {
+        let meta = std::fs::metadata(site.root().join(path)).unwrap();
+        (meta.ino(), meta.mtime_nsec(), meta.mtime())
+    };
+    let source_page = identity("public/sources/second/index.html");
+    let briefing_page = identity("public/index.html");
+
+    edit_briefing(&site, "## What happened", "## What happened (watched)");
+    wait_for_stderr(&stderr, "the rebuild", |e| {
+        e.split("changed: built into")
+            .nth(1)
+            .is_some_and(|line| line.contains("rendered)"))
+    });
+    assert_eq!(identity("public/sources/second/index.html"), source_page);
+    assert_ne!(identity("public/index.html"), briefing_page);
+    let log = stderr.lock().unwrap().clone();
+    let &(rendered, pages) = pages_rendered(&log).last().unwrap();
+    assert!(rendered + 2 <= pages, "source pages rendered again: {log}");
 }
 
 struct KillOnDrop<'a>(&'a mut std::process::Child);

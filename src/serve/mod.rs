@@ -74,7 +74,7 @@ pub fn run(options: &ServeOptions, mut report: impl FnMut(Outcome)) -> Result<()
         .expect("an HTTP server on an IP address");
     // Watch before the first build, so an edit made during it is not lost.
     let watcher = Watcher::start(&options.build.root, None, options.poll)?;
-    let mut cache = BuildCache::new();
+    let mut cache = BuildCache::for_rebuilds();
     let started = Instant::now();
     let first = crate::build_in_memory_with(&options.build, &mut cache);
     report(first.as_ref().map(|b| &b.report).map_err(Vec::as_slice));
@@ -145,20 +145,27 @@ fn rebuild(
     let what = changes.describe();
     match built {
         Ok(built) => {
-            let site = Site::new(built.files, built.base_path);
             let current = hub.current();
+            let site = current.site.next(built.files, built.base_path);
             let changed = current.site.changed_paths(&site);
             let moved = (site.base_path != current.site.base_path)
                 .then(|| format!("; the site is now at {}", site.base_path));
             let event = if !changed.is_empty() && changed.iter().all(|p| p.ends_with(".css")) {
-                Event::Css(changed.clone())
+                Some(Event::Css(changed.clone()))
+            } else if !changed.is_empty() || current.overlay.is_some() {
+                Some(Event::Reload)
             } else {
-                Event::Reload
+                // A save that changed nothing the pages show (a file saved as it was,
+                // a comment in a template): open pages need not reload.
+                None
             };
-            hub.publish(Some(site), None, event);
+            if let Some(event) = event {
+                hub.publish(Some(site), None, event);
+            }
             eprintln!(
-                "{what} changed: rebuilt in {} ms, {} changed{}",
+                "{what} changed: rebuilt in {} ms ({}), {} changed{}",
                 started.elapsed().as_millis(),
+                crate::watch::rendered(&built.report),
                 crate::cli::plural(changed.len(), "file"),
                 moved.unwrap_or_default()
             );

@@ -3,8 +3,8 @@
 
 use super::live;
 use crate::render::OutputFile;
+use bytes::Bytes;
 use rayon::prelude::*;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
 /// One file of the served site.
@@ -13,7 +13,7 @@ pub struct SiteFile {
     /// Its path in the site, as built (`timeline/index.html`).
     pub path: String,
     /// Its bytes, as `build` writes them.
-    pub bytes: Vec<u8>,
+    pub bytes: Bytes,
     /// The `Content-Type` to send.
     pub content_type: String,
     /// A hash of the bytes, for the ETag and for seeing what a rebuild changed.
@@ -22,15 +22,28 @@ pub struct SiteFile {
 
 impl SiteFile {
     /// A file with its content type and hash worked out.
-    pub fn new(path: impl Into<String>, bytes: Vec<u8>) -> SiteFile {
-        let path = path.into();
-        let mut hasher = DefaultHasher::new();
-        bytes.hash(&mut hasher);
+    pub fn new(path: impl Into<String>, bytes: impl Into<Bytes>) -> SiteFile {
+        let bytes = bytes.into();
+        SiteFile::with_hash(path.into(), xxhash_rust::xxh3::xxh3_64(&bytes), bytes)
+    }
+
+    fn with_hash(path: String, hash: u64, bytes: Bytes) -> SiteFile {
         SiteFile {
             content_type: content_type(&path),
-            hash: hasher.finish(),
+            hash,
             path,
             bytes,
+        }
+    }
+
+    /// This file as `file` would make it, reusing this file's hash when the bytes are
+    /// the very same buffer (a page the render memo kept): such pages need no hashing.
+    fn renewed(&self, file: OutputFile) -> SiteFile {
+        let same =
+            self.bytes.as_ptr() == file.bytes.as_ptr() && self.bytes.len() == file.bytes.len();
+        match same && self.path == file.path {
+            true => SiteFile::with_hash(file.path, self.hash, file.bytes),
+            false => SiteFile::new(file.path, file.bytes),
         }
     }
 
@@ -67,9 +80,18 @@ pub struct Site {
 impl Site {
     /// The site built as `files` (sorted by path, as the build returns them).
     pub fn new(files: Vec<OutputFile>, base_path: String) -> Site {
+        Site::default().next(files, base_path)
+    }
+
+    /// The site built as `files` after this one: files whose bytes are the buffers this
+    /// site holds keep their hashes; only new bytes are hashed.
+    pub fn next(&self, files: Vec<OutputFile>, base_path: String) -> Site {
         let files = files
             .into_par_iter()
-            .map(|file| SiteFile::new(file.path, file.bytes))
+            .map(|file| match self.file(&file.path) {
+                Some(old) => old.renewed(file),
+                None => SiteFile::new(file.path, file.bytes),
+            })
             .collect();
         Site { files, base_path }
     }
@@ -133,7 +155,7 @@ impl Snapshot {
         if file.is_html() {
             live::inject(&file.bytes, &self.version, self.overlay.as_deref())
         } else {
-            file.bytes.clone()
+            file.bytes.to_vec()
         }
     }
 }
@@ -164,7 +186,7 @@ mod tests {
     fn a_rebuild_reports_changed_added_and_removed_paths() {
         let file = |path: &str, text: &str| OutputFile {
             path: path.into(),
-            bytes: text.into(),
+            bytes: text.as_bytes().to_vec().into(),
         };
         let old = Site::new(
             vec![file("a.html", "1"), file("b.css", "1"), file("c.html", "1")],

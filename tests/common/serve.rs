@@ -53,6 +53,16 @@ impl Reply {
     }
 }
 
+/// The pages rendered and the pages in all, of each build or rebuild line of `stderr`
+/// (`... (3 of 12 pages rendered) ...`).
+pub fn pages_rendered(stderr: &str) -> Vec<(usize, usize)> {
+    let pattern = regex::Regex::new(r"\((\d+) of (\d+) pages? rendered\)").unwrap();
+    pattern
+        .captures_iter(stderr)
+        .map(|c| (c[1].parse().unwrap(), c[2].parse().unwrap()))
+        .collect()
+}
+
 /// Spawns the binary with `args`, reading stderr into a buffer in the background.
 pub fn spawn(args: &[&str]) -> (Child, Arc<Mutex<String>>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_briefing"))
