@@ -207,9 +207,16 @@ fn build_into(
             .with_last_updated(last_updated.clone())
             .with_memo(&cache.pages, &theme);
     let pages = renderer.render_pages(sink)?;
-    let reused = cache.pages.finish(&site.sources);
     timer.lap("render and write pages");
-    let others = site_files::site_files(&site, &resolved, &provenance, &pages, &last_updated);
+    let others = site_files::site_files(
+        &site,
+        &resolved,
+        &provenance,
+        &pages,
+        &last_updated,
+        &cache.pages,
+    );
+    let reused = cache.pages.finish(&site.sources);
     let assets = assets.into_iter().map(|asset| OutputFile {
         path: asset.path,
         bytes: asset.bytes.into(),
