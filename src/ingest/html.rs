@@ -12,7 +12,8 @@
 use super::body::{Body, Piece};
 use super::dates::machine_date;
 use super::fields::{fill, meta_of};
-use super::lines::{ends_sentence, is_collapsed, is_name, self_named_publisher, split_words};
+use super::lines::{ends_sentence, is_name, self_named_publisher};
+use super::scan::{is_collapsed, split_words};
 use super::{BlockKind, DateOrder, Extracted, FaqEntry, Finding, SourceMeta};
 use crate::diagnostic::Problem;
 use ego_tree::NodeRef;

@@ -8,9 +8,9 @@
 
 use super::body::{Body, Piece};
 use super::lines::{
-    Line, classify_at, ends_sentence, is_name, is_paragraph, is_title_case, more_words_than, words,
-    words_in,
+    Line, classify_at, ends_sentence, is_name, is_paragraph, is_title_case, words_in,
 };
+use super::scan::{more_words_than, words};
 use super::{BlockKind, DateOrder, Extracted};
 use regex::Regex;
 use std::ops::Range;
