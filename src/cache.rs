@@ -46,6 +46,8 @@ pub struct BuildCache {
     pub quotes: QuoteCache,
     /// Compiled templates.
     pub templates: TemplateCache,
+    /// The git history.
+    pub history: HistoryCache,
     /// Rendered pages.
     pub pages: PageMemo,
 }
@@ -344,6 +346,48 @@ pub fn hash_source_entry(hasher: &mut Xxh3, source: &Arc<Source>, entry: &Source
             .as_ref()
             .map(|hit| (hit.block, hit.range.start, hit.range.end))
             .hash(hasher);
+    }
+}
+
+/// The briefing's git history (see [`crate::history`]), kept while git's record of
+/// where `HEAD` has been is unchanged. Edits do not change the history, commits do; and
+/// asking git costs a rebuild two processes and tens of milliseconds.
+#[derive(Default)]
+pub struct HistoryCache {
+    /// Where git keeps the repository's state, once asked (`None` inside: no repository).
+    git_dir: Option<Option<PathBuf>>,
+    /// The history, and the state of `HEAD` and its reflog it was read at.
+    kept: Option<(Option<crate::history::History>, GitStamp)>,
+}
+
+/// The modification time and size of `HEAD` and its reflog, where there are such files.
+type GitStamp = Vec<Option<(std::time::SystemTime, u64)>>;
+
+impl HistoryCache {
+    /// The history of the briefing at `root`, read from git again only if `HEAD` has
+    /// moved since (a commit, a checkout, a reset, a pull).
+    pub fn get(&mut self, root: &Path) -> Option<&crate::history::History> {
+        let git_dir = self
+            .git_dir
+            .get_or_insert_with(|| crate::history::git_dir(root))
+            .clone()?;
+        let stamp: GitStamp = ["HEAD", "logs/HEAD"]
+            .iter()
+            .map(|file| {
+                let meta = std::fs::metadata(git_dir.join(file)).ok()?;
+                Some((meta.modified().ok()?, meta.len()))
+            })
+            .collect();
+        // Without a reflog, nothing tells a commit from none: ask git every time.
+        let known = stamp.iter().all(Option::is_some);
+        let fresh = self
+            .kept
+            .as_ref()
+            .is_some_and(|(_, kept)| known && *kept == stamp);
+        if !fresh {
+            self.kept = Some((crate::history::History::from_git(root), stamp));
+        }
+        self.kept.as_ref().and_then(|(history, _)| history.as_ref())
     }
 }
 

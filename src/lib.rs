@@ -196,8 +196,7 @@ fn build_into(
     let links = links::LinkStyle {
         portable: options.portable || site.config.portable,
     };
-    let last_updated =
-        history::last_updated(&site, history::History::from_git(&options.root).as_ref());
+    let last_updated = history::last_updated(&site, cache.history.get(&options.root));
     let tera = cache.templates.compile(&theme).map_err(|d| vec![d])?;
     let assets = theme.published_assets(options.fingerprint_assets);
     timer.lap("theme and history");
