@@ -109,17 +109,20 @@ pub fn month_name(month: u8) -> &'static str {
 
 /// The month number (1–12) of an English month name or its usual abbreviation.
 pub fn month_from_name(name: &str) -> Option<u8> {
-    let lower = name.trim_end_matches('.').to_ascii_lowercase();
-    if lower.len() < 3 {
+    let name = name.trim_end_matches('.');
+    if name.len() < 3 {
         return None;
     }
+    // Compared ignoring ASCII case, without lower-cased copies: dates are read often.
+    let sept = name.eq_ignore_ascii_case("sept");
     let position = MONTH_NAMES.iter().position(|full| {
-        let full = full.to_ascii_lowercase();
-        full == lower || (full.starts_with(&lower) && (lower.len() == 3 || lower == "sept"))
+        let abbreviates = |full: &str| {
+            full.get(..name.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(name))
+        };
+        full.eq_ignore_ascii_case(name) || ((name.len() == 3 || sept) && abbreviates(full))
     });
-    position
-        .map(|i| i as u8 + 1)
-        .or_else(|| (lower == "sept").then_some(9))
+    position.map(|i| i as u8 + 1).or_else(|| sept.then_some(9))
 }
 
 fn days_in_month(year: i32, month: u8) -> u8 {

@@ -2,14 +2,15 @@
 //!
 //! Nothing is interpreted here beyond "is it UTF-8"; every file is read once and handed
 //! on with its path relative to the briefing's root, which is how messages name it.
-//! Sources that the build cache holds ingested are not read at all (see
-//! [`LoadedSource`]).
+//! Source articles are only found here: each is read when the parse stage ingests it
+//! ([`NewSource::read`]), in parallel, so a build never holds the bytes of thousands of
+//! articles at once. Sources that the build cache holds ingested are not read at all
+//! (see [`LoadedSource`]).
 
 use crate::cache::{FileCache, SourceCache};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::ingest::{SOURCE_EXTENSIONS, SourceFile};
-use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// A text file of the briefing, read into memory.
@@ -41,8 +42,8 @@ pub struct Content {
 /// A source article found by the load stage.
 #[derive(Debug, Clone)]
 pub enum LoadedSource {
-    /// Read from disk, with its sidecar: to be ingested.
-    Read(SourceFile),
+    /// New or changed, with its sidecar: to be read and ingested.
+    New(NewSource),
     /// Neither it nor its sidecar changed since the [`SourceCache`] ingested it: not read.
     Cached(PathBuf),
 }
@@ -51,9 +52,35 @@ impl LoadedSource {
     /// The article's path, relative to the briefing's root.
     pub fn path(&self) -> &Path {
         match self {
-            LoadedSource::Read(file) => &file.path,
+            LoadedSource::New(source) => &source.path,
             LoadedSource::Cached(path) => path,
         }
+    }
+}
+
+/// A source article to read and ingest.
+#[derive(Debug, Clone)]
+pub struct NewSource {
+    /// The article, relative to the briefing's root.
+    pub path: PathBuf,
+    /// Where to read it.
+    location: PathBuf,
+    /// The sidecar's path and text.
+    pub sidecar: Option<(PathBuf, String)>,
+}
+
+impl NewSource {
+    /// The article's bytes with its sidecar, or why they cannot be read: too large,
+    /// unreadable, empty, binary or not UTF-8.
+    pub fn read(&self) -> Result<SourceFile, Diagnostic> {
+        let bytes = crate::ingest::read_article(&self.location)
+            .map_err(|problem| Diagnostic::error(&self.path, problem))?;
+        crate::ingest::decode(&self.path, &bytes)?;
+        Ok(SourceFile {
+            path: self.path.clone(),
+            bytes: bytes.into(),
+            sidecar: self.sidecar.clone(),
+        })
     }
 }
 
@@ -202,32 +229,10 @@ fn load_sources(
             }
         })
         .collect();
-    let unknown: Vec<&Path> = articles
-        .iter()
-        .copied()
-        .filter(|path| known.get(path).is_none())
-        .collect();
-    // Unknown articles are read in parallel: a first build reads thousands.
-    let mut contents: HashMap<&Path, Result<Vec<u8>, Problem>> = unknown
-        .par_iter()
-        .map(|path| (*path, crate::ingest::read_article(&root.join(path))))
-        .collect();
     let mut sources = Vec::with_capacity(articles.len());
     for path in articles {
-        let Some(bytes) = contents.remove(path) else {
+        if known.get(path).is_some() {
             sources.push(LoadedSource::Cached(path.to_path_buf()));
-            continue;
-        };
-        let bytes = match bytes {
-            Ok(bytes) => bytes,
-            Err(problem) => {
-                diagnostics.push(Diagnostic::error(path, problem));
-                continue;
-            }
-        };
-        // Empty, binary or not UTF-8: reported here with the other unreadable files.
-        if let Err(diagnostic) = crate::ingest::decode(path, &bytes) {
-            diagnostics.push(diagnostic);
             continue;
         }
         let sidecar_path = path.with_extension("toml");
@@ -236,9 +241,9 @@ fn load_sources(
             .then(|| read_text(root, cache, &sidecar_path, true, diagnostics))
             .flatten()
             .map(|file| (file.path, file.text));
-        sources.push(LoadedSource::Read(SourceFile {
+        sources.push(LoadedSource::New(NewSource {
             path: path.to_path_buf(),
-            bytes: bytes.into(),
+            location: root.join(path),
             sidecar,
         }));
     }

@@ -8,7 +8,7 @@ use crate::cache::{Ingested, SourceCache};
 use crate::config::SiteConfig;
 use crate::date::PartialDate;
 use crate::diagnostic::{Diagnostic, Problem};
-use crate::ingest::{self, Source, SourceFile};
+use crate::ingest::{self, Source};
 use crate::load::{Content, LoadedSource, TextFile};
 use crate::markdown::{self, Markdown, Section};
 use crate::toml_file;
@@ -272,21 +272,28 @@ fn ingest_sources(
     cache: &mut SourceCache,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<std::sync::Arc<Source>> {
-    let fresh: Vec<(&SourceFile, Ingested)> = content
+    // Each article is read as it is ingested and its bytes dropped right after.
+    let fresh: Vec<(&std::path::Path, Ingested)> = content
         .sources
         .par_iter()
         .filter_map(|loaded| match loaded {
-            LoadedSource::Read(file) => Some(file),
+            LoadedSource::New(source) => Some(source),
             LoadedSource::Cached(_) => None,
         })
-        .map(|file| {
+        .map(|source| {
             let mut warnings = Vec::new();
-            let source = ingest::ingest(file, date_order, &mut warnings);
-            (file, (source.map(std::sync::Arc::new), warnings))
+            let ingested = source
+                .read()
+                .map_err(|error| vec![error])
+                .and_then(|file| ingest::ingest(&file, date_order, &mut warnings));
+            (
+                source.path.as_path(),
+                (ingested.map(std::sync::Arc::new), warnings),
+            )
         })
         .collect();
-    for (file, ingested) in fresh {
-        cache.insert(file.path.clone(), ingested);
+    for (path, ingested) in fresh {
+        cache.insert(path.to_path_buf(), ingested);
     }
     cache.retain_paths(&content.sources.iter().map(LoadedSource::path).collect());
     let mut sources = Vec::with_capacity(content.sources.len());

@@ -434,7 +434,12 @@ fn an_edit_of_the_briefing_renders_no_source_page_again() {
     let mut events = served.events();
     edit_briefing(&site, "## What happened", "## What happened overnight");
     events.next_named("reload");
-    served.wait_for_stderr("the rebuild line", |e| e.contains("changed: rebuilt"));
+    // Unbuffered stderr may reach the pipe in pieces: wait for the whole line.
+    served.wait_for_stderr("the rebuild line", |e| {
+        e.split("changed: rebuilt")
+            .nth(1)
+            .is_some_and(|line| line.contains("rendered)"))
+    });
     let stderr = served.stderr();
     let &(rendered, pages) = pages_rendered(&stderr).last().expect("a count of pages");
     assert!(rendered >= 1, "the briefing was not rendered: {stderr}");
@@ -589,7 +594,9 @@ fn watch_rebuilds_into_the_output_folder_and_keeps_it_on_errors() {
 
     edit_briefing(&site, "## What happened", "## What happened (watched)");
     wait_for_stderr(&stderr, "the rebuild", |e| {
-        e.contains("changed: built into")
+        e.split("changed: built into")
+            .nth(1)
+            .is_some_and(|line| line.contains("rendered)"))
     });
     assert!(
         site.read("public/index.html")
@@ -631,7 +638,9 @@ fn watch_leaves_the_output_files_an_edit_does_not_change_as_they_were() {
 
     edit_briefing(&site, "## What happened", "## What happened (watched)");
     wait_for_stderr(&stderr, "the rebuild", |e| {
-        e.contains("changed: built into")
+        e.split("changed: built into")
+            .nth(1)
+            .is_some_and(|line| line.contains("rendered)"))
     });
     assert_eq!(identity("public/sources/second/index.html"), source_page);
     assert_ne!(identity("public/index.html"), briefing_page);

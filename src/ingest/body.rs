@@ -5,8 +5,9 @@
 
 use super::dates::{Found, find_dates, has_ascii_digit, sentence_around};
 use super::lines::{
-    FAQ_HEADING, Line, Meta, classify, is_author_bio, self_named_publisher, strip_bullet, words,
+    FAQ_HEADING, Line, Meta, classify, is_author_bio, self_named_publisher, strip_bullet,
 };
+use super::scan::words;
 use super::{Block, BlockKind, DateOrder, Extracted, FaqEntry, Finding, StatedDate};
 use crate::diagnostic::Problem;
 use std::borrow::Cow;
@@ -75,6 +76,13 @@ impl Body {
             in_faq: false,
             previous: String::new(),
         }
+    }
+
+    /// Makes room for `blocks` more blocks: a reader that knows how many pieces it has
+    /// spares the vectors their regrowth.
+    pub fn reserve(&mut self, blocks: usize) {
+        self.extracted.blocks.reserve(blocks);
+        self.origins.reserve(blocks);
     }
 
     /// Records `text` as dropped.

@@ -10,13 +10,28 @@ use serde_json::{Map, Value};
 
 /// The first of `keys` (compared without case, `-` or `_`) that `object` has.
 fn field<'a>(object: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a Value> {
-    let plain = |key: &str| key.replace(['-', '_'], "").to_lowercase();
     keys.iter().find_map(|wanted| {
         object
             .iter()
-            .find(|(key, value)| plain(key) == plain(wanted) && !value.is_null())
+            .find(|(key, value)| same_key(key, wanted) && !value.is_null())
             .map(|(_, value)| value)
     })
+}
+
+/// Whether two keys are the same without case, `-` or `_`. ASCII keys are compared
+/// byte by byte, without the lower-cased copies the general case needs (lower-casing
+/// may turn a character beyond ASCII, such as the Kelvin sign, into an ASCII one).
+fn same_key(a: &str, b: &str) -> bool {
+    fn plain_ascii(key: &str) -> impl Iterator<Item = u8> + '_ {
+        key.bytes()
+            .filter(|b| !matches!(b, b'-' | b'_'))
+            .map(|b| b.to_ascii_lowercase())
+    }
+    if a.is_ascii() && b.is_ascii() {
+        return plain_ascii(a).eq(plain_ascii(b));
+    }
+    let plain = |key: &str| key.replace(['-', '_'], "").to_lowercase();
+    plain(a) == plain(b)
 }
 
 /// A value's text: a string, a number, or an object's `name` or `@id`.
@@ -136,6 +151,17 @@ mod tests {
 
     fn meta(value: Value) -> SourceMeta {
         meta_of(value.as_object().unwrap())
+    }
+
+    #[test]
+    fn keys_are_the_same_without_case_dashes_or_underscores() {
+        assert!(same_key("date_published", "datePublished"));
+        assert!(same_key("og-Site_NAME", "ogsitename"));
+        assert!(
+            same_key("lin\u{212A}", "link"),
+            "the Kelvin sign lower-cases to k"
+        );
+        assert!(!same_key("dates", "date"));
     }
 
     #[test]

@@ -15,6 +15,7 @@ use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::util::start;
 use regex_automata::{Anchored, MatchKind as DfaMatchKind};
 use std::cell::RefCell;
+use std::ops::Range;
 
 /// The two-byte beginnings that some start-anchored patterns can match from.
 pub(super) struct Starts {
@@ -165,6 +166,17 @@ impl Words {
         Words { searcher }
     }
 
+    /// Where in `text` the words may be: for asking about many of its lines in one
+    /// pass over the whole, rather than one search for each line.
+    pub fn places(&self, text: &str) -> Places {
+        if folds_to_ascii(text) {
+            return Places { found: None };
+        }
+        let lower = text.to_ascii_lowercase();
+        let found = self.searcher.find_iter(&lower).map(|m| m.range()).collect();
+        Places { found: Some(found) }
+    }
+
     /// Whether `text` may hold one of the words.
     pub fn may_occur(&self, text: &str) -> bool {
         thread_local! {
@@ -179,6 +191,27 @@ impl Words {
             lower.make_ascii_lowercase();
             self.searcher.is_match(&lower[..])
         })
+    }
+}
+
+/// Where some [`Words`] were found in a text.
+pub(super) struct Places {
+    /// The matches of a leftmost-first search, in order; `None` lets everything through.
+    found: Option<Vec<Range<usize>>>,
+}
+
+impl Places {
+    /// Whether one of the words may occur within `range` of the text. A search that
+    /// reports each match and resumes after it steps over a word only when a reported
+    /// match overlaps it: so a word within `range` means a match overlapping `range`.
+    pub fn may_occur_in(&self, range: Range<usize>) -> bool {
+        let Some(found) = &self.found else {
+            return true;
+        };
+        let first_ending_after = found.partition_point(|m| m.end <= range.start);
+        found
+            .get(first_ending_after)
+            .is_some_and(|m| m.start < range.end)
     }
 }
 
@@ -240,6 +273,18 @@ mod tests {
         assert!(words.may_occur("AI can make Mistakes."));
         assert!(words.may_occur("We use coo\u{212A}ies"));
         assert!(!words.may_occur("A paragraph about “cloud” deals."));
+    }
+
+    #[test]
+    fn places_tell_the_lines_a_word_may_be_in() {
+        let words = Words::new(&["cookie", "kie jar"]);
+        let text = "No.\nWe use COOKIES.\nA cookie jar.\nNone.";
+        let places = words.places(text);
+        let lines: Vec<bool> = [0..3, 4..19, 20..33, 34..39]
+            .map(|line| places.may_occur_in(line))
+            .to_vec();
+        assert_eq!(lines, [false, true, true, false]);
+        assert!(words.places("coo\u{212A}ie").may_occur_in(0..1));
     }
 
     #[test]

@@ -12,7 +12,8 @@
 use super::body::{Body, Piece};
 use super::dates::machine_date;
 use super::fields::{fill, meta_of};
-use super::lines::{ends_sentence, is_name, self_named_publisher, split_words, whitespace_at};
+use super::lines::{ends_sentence, is_name, self_named_publisher};
+use super::scan::{is_collapsed, split_words};
 use super::{BlockKind, DateOrder, Extracted, FaqEntry, Finding, SourceMeta};
 use crate::diagnostic::Problem;
 use ego_tree::NodeRef;
@@ -113,6 +114,7 @@ pub fn extract(text: &str, order: Option<DateOrder>) -> Extracted {
     fill(&mut meta, byline_elements(&document));
     // The walk may find the site's name in a copyright line: the weakest evidence.
     let pieces = walk_blocks(root, &mut body);
+    body.reserve(pieces.len());
     let h1 = pieces
         .iter()
         .find(|(_, h1)| *h1)
@@ -547,7 +549,11 @@ impl Walker<'_> {
     }
 
     fn flush(&mut self) {
-        let text = collapse(&self.inline);
+        // The block's text, taken as it is when it needs no collapsing.
+        let text = match is_collapsed(&self.inline) {
+            true => std::mem::take(&mut self.inline),
+            false => collapse(&self.inline),
+        };
         self.inline.clear();
         if text.is_empty() {
             return;
@@ -581,19 +587,7 @@ fn kind_of(name: &str, parent: Option<BlockKind>) -> (BlockKind, bool) {
 
 /// Whitespace collapsed to single spaces, trimmed.
 fn collapse(text: &str) -> String {
-    // Most text is collapsed already: single spaces between words, none at the ends.
-    let bytes = text.as_bytes();
-    let collapsed = (0..bytes.len()).all(|i| match whitespace_at(bytes, i) {
-        0 => true,
-        _ => {
-            bytes[i] == b' '
-                && i > 0
-                && i + 1 < bytes.len()
-                && whitespace_at(bytes, i + 1) == 0
-                && whitespace_at(bytes, i - 1) == 0
-        }
-    });
-    if collapsed {
+    if is_collapsed(text) {
         return text.to_string();
     }
     let mut collapsed = String::with_capacity(text.len());

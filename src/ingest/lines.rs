@@ -5,7 +5,8 @@
 
 use super::DateOrder;
 use super::dates::{Found, find_dates};
-use super::gate::{AnchoredRegex, Starts, Words};
+use super::gate::{AnchoredRegex, Places, Starts, Words};
+use super::scan::{count_words, more_words_than, split_words, words};
 use regex::{Regex, RegexSet};
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -157,7 +158,28 @@ pub(super) enum Line<'a> {
 
 /// Classifies one line; `order` reads numeric dates on datelines.
 pub(super) fn classify(line: &str, order: Option<DateOrder>) -> Line<'_> {
-    let worded = WORDS.may_occur(line);
+    classify_worded(line, order, WORDS.may_occur(line))
+}
+
+/// Where the words of the unanchored rules may occur in a whole text, for
+/// [`classify_at`].
+pub(super) fn words_in(text: &str) -> Places {
+    WORDS.places(text)
+}
+
+/// [`classify`] for the line of `text` at `range`, whose [`words_in`] are `words`.
+pub(super) fn classify_at<'a>(
+    text: &'a str,
+    range: Range<usize>,
+    words: &Places,
+    order: Option<DateOrder>,
+) -> Line<'a> {
+    let worded = words.may_occur_in(range.clone());
+    classify_worded(&text[range], order, worded)
+}
+
+/// [`classify`], told whether [`WORDS`] may occur in `line`.
+fn classify_worded(line: &str, order: Option<DateOrder>, worded: bool) -> Line<'_> {
     if worded && DISCLOSURE.is_match(line) {
         return Line::Disclosure;
     }
@@ -361,96 +383,6 @@ pub(super) fn strip_bullet(line: &str) -> &str {
         .map_or(line, |m| m.as_str())
 }
 
-/// The number of words in `line`.
-pub(super) fn words(line: &str) -> usize {
-    count_words(line, usize::MAX)
-}
-
-/// Whether `line` has more than `n` words, counting no further than needed: cheap on
-/// long paragraphs.
-pub(super) fn more_words_than(line: &str, n: usize) -> bool {
-    ascii_words_over(line.as_bytes(), n) || count_words(line, n) > n
-}
-
-/// Whether `bytes` has more than `n` words by a count of the plainest ones only: a
-/// printable ASCII character at the start or after ASCII whitespace starts a word
-/// whatever else the text holds, so this count never exceeds the true one. It is a sum
-/// over 64-byte chunks that the compiler vectorizes: on a paragraph it settles the
-/// question long before a character-by-character count would.
-fn ascii_words_over(bytes: &[u8], n: usize) -> bool {
-    let space = |b: u8| (b == b' ') | (b.wrapping_sub(b'\t') < 5);
-    let printable = |b: u8| b.wrapping_sub(b'!') < 94;
-    let mut starts = usize::from(bytes.first().is_some_and(|&b| printable(b)));
-    let mut chunks = bytes
-        .chunks(64)
-        .zip(bytes.get(1..).unwrap_or_default().chunks(64));
-    while starts <= n {
-        let Some((before, at)) = chunks.next() else {
-            return false;
-        };
-        let chunk: u8 = before
-            .iter()
-            .zip(at)
-            .map(|(&b, &a)| u8::from(space(b) & printable(a)))
-            .fold(0, u8::wrapping_add);
-        starts += usize::from(chunk);
-    }
-    true
-}
-
-/// The words of `line`, up to one more than `limit`.
-fn count_words(line: &str, limit: usize) -> usize {
-    split_words(line).take(limit.saturating_add(1)).count()
-}
-
-/// The words of `text` as `str::split_whitespace` finds them, told from its bytes by
-/// [`whitespace_at`] rather than by decoding every character: several times cheaper,
-/// which counts on long paragraphs.
-pub(super) fn split_words(text: &str) -> impl Iterator<Item = &str> {
-    let bytes = text.as_bytes();
-    let mut at = 0;
-    std::iter::from_fn(move || {
-        loop {
-            match whitespace_at(bytes, at) {
-                0 => break,
-                len => at += len,
-            }
-        }
-        let start = at;
-        while at < bytes.len() && whitespace_at(bytes, at) == 0 {
-            at += 1;
-        }
-        (start < at).then(|| &text[start..at])
-    })
-}
-
-/// The length in bytes of the whitespace character (as `char::is_whitespace` has it)
-/// that starts at byte `i` of the UTF-8 `bytes`, or 0 if none does (or `i` is past the
-/// end). Continuation bytes never start one, so any byte offset may be asked about.
-#[inline]
-pub(super) fn whitespace_at(bytes: &[u8], i: usize) -> usize {
-    let next = |n: usize| bytes.get(i + 1..i + 1 + n).unwrap_or_default();
-    match bytes.get(i) {
-        // Most bytes: printable ASCII, continuation bytes, the leads of other letters.
-        Some(0x21..=0xC1) | None => 0,
-        Some(b' ' | b'\t'..=b'\r') => 1,
-        // U+0085, U+00A0
-        Some(0xC2) => 2 * usize::from(matches!(next(1), [0x85 | 0xA0])),
-        // U+1680
-        Some(0xE1) => 3 * usize::from(next(2) == [0x9A, 0x80]),
-        // U+2000 to U+200A, U+2028, U+2029, U+202F, U+205F
-        Some(0xE2) => {
-            3 * usize::from(matches!(
-                next(2),
-                [0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF] | [0x81, 0x9F]
-            ))
-        }
-        // U+3000
-        Some(0xE3) => 3 * usize::from(next(2) == [0x80, 0x80]),
-        Some(_) => 0,
-    }
-}
-
 /// Whether `line` ends like a sentence.
 pub(super) fn ends_sentence(line: &str) -> bool {
     line.trim_end_matches(['"', '”', '’', '\'', ')', '»'])
@@ -464,19 +396,15 @@ pub(super) fn is_paragraph(line: &str) -> bool {
 
 /// Headline capitalization: most longer words start with a capital.
 pub(super) fn is_title_case(line: &str) -> bool {
-    let long: Vec<&str> = line
-        .split_whitespace()
-        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() > 3)
-        .collect();
-    let capitalized = long
-        .iter()
-        .filter(|w| {
-            w.chars()
-                .find(|c| c.is_alphabetic())
-                .is_some_and(char::is_uppercase)
-        })
-        .count();
-    !long.is_empty() && capitalized * 3 >= long.len() * 2
+    let (mut long, mut capitalized) = (0, 0);
+    for word in split_words(line) {
+        if word.chars().filter(|c| c.is_alphabetic()).count() > 3 {
+            long += 1;
+            let first = word.chars().find(|c| c.is_alphabetic());
+            capitalized += usize::from(first.is_some_and(char::is_uppercase));
+        }
+    }
+    long > 0 && capitalized * 3 >= long * 2
 }
 
 /// A name as bylines print it: one to four capitalized words, no digits.
@@ -566,27 +494,6 @@ pub(super) mod tests {
         ] {
             assert_eq!(classify(line, None), Line::Content, "{line}");
         }
-    }
-
-    #[test]
-    fn whitespace_is_told_from_bytes_as_from_characters() {
-        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
-            let text = format!("a{c}b");
-            let expected = if c.is_whitespace() { c.len_utf8() } else { 0 };
-            assert_eq!(
-                whitespace_at(text.as_bytes(), 1),
-                expected,
-                "{:X}",
-                c as u32
-            );
-            // No byte inside a character starts one.
-            for i in 2..=c.len_utf8() {
-                assert_eq!(whitespace_at(text.as_bytes(), i), 0, "{:X}", c as u32);
-            }
-        }
-        let text = " a\u{a0}b\t\u{2003} “c”\u{3000}d\u{85}\n";
-        assert!(split_words(text).eq(text.split_whitespace()));
-        assert_eq!(count_words(text, 2), 3);
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub fn extract(text: &str, order: Option<DateOrder>) -> Result<Extracted, Findin
         fill(&mut body.extracted.meta, meta_of(object));
     }
     let pieces = blocks(text, body_start, &mut body);
+    body.reserve(pieces.len());
     let first_h1 = pieces.iter().position(|(_, h1)| *h1);
     if body.extracted.meta.title.is_none() {
         body.extracted.meta.title = first_h1.map(|i| pieces[i].0.text.to_string());

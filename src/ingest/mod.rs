@@ -16,6 +16,7 @@ mod gate;
 mod html;
 mod lines;
 mod md;
+mod scan;
 mod text;
 
 pub use add::{AddedSource, add_source, is_valid_id};

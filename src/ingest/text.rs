@@ -8,8 +8,9 @@
 
 use super::body::{Body, Piece};
 use super::lines::{
-    Line, classify, ends_sentence, is_name, is_paragraph, is_title_case, more_words_than, words,
+    Line, classify_at, ends_sentence, is_name, is_paragraph, is_title_case, words_in,
 };
+use super::scan::{more_words_than, words};
 use super::{BlockKind, DateOrder, Extracted};
 use regex::Regex;
 use std::ops::Range;
@@ -57,7 +58,8 @@ impl DumpLine<'_> {
 }
 
 fn dump_lines(text: &str, order: Option<DateOrder>) -> Vec<DumpLine<'_>> {
-    let mut lines = Vec::new();
+    let words = words_in(text);
+    let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
     let mut start = 0;
     while start < text.len() {
         // Each line with its newline, as `split_inclusive` gives them, found with a
@@ -71,7 +73,7 @@ fn dump_lines(text: &str, order: Option<DateOrder>) -> Vec<DumpLine<'_>> {
             lines.push(DumpLine {
                 text: trimmed,
                 origin: offset..offset + trimmed.len(),
-                kind: classify(trimmed, order),
+                kind: classify_at(text, offset..offset + trimmed.len(), &words, order),
             });
         }
         start = end;
@@ -88,6 +90,7 @@ pub fn extract(text: &str, order: Option<DateOrder>) -> Extracted {
         .unwrap_or(lines.len());
     let (header, rest) = lines.split_at(first_paragraph);
     let mut body = Body::new(order);
+    body.reserve(lines.len());
     read_header(header, &mut body);
     for line in rest {
         let kind = match line.kind {
