@@ -167,6 +167,10 @@ fn shift(span: &Range<usize>, by: usize) -> Range<usize> {
 
 /// Byte ranges of inline code and code blocks, where `[@` is not a citation.
 fn code_ranges(text: &str) -> Vec<Range<usize>> {
+    // Parsing a long briefing costs tens of milliseconds: not when it can hold no code.
+    if !may_hold_code(text) {
+        return Vec::new();
+    }
     Parser::new_ext(text, options())
         .into_offset_iter()
         .filter_map(|(event, range)| match event {
@@ -177,6 +181,17 @@ fn code_ranges(text: &str) -> Vec<Range<usize>> {
             _ => None,
         })
         .collect()
+}
+
+/// Whether `text` may hold inline code, a code block or HTML: it has a backtick, a
+/// tilde, a `<`, or a line indented by a tab or four spaces (an indented code block,
+/// or perhaps only a list item's continuation).
+fn may_hold_code(text: &str) -> bool {
+    let indented = |line: &str| {
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+        indent >= 4 || line[..indent].contains('\t')
+    };
+    memchr::memchr3(b'`', b'~', b'<', text.as_bytes()).is_some() || text.lines().any(indented)
 }
 
 /// What [`to_html`] makes of a text.
@@ -252,26 +267,54 @@ fn is_inline(end: &TagEnd) -> bool {
     )
 }
 
-/// The text a reader sees, blocks separated by a space, whitespace collapsed.
+/// The text a reader sees, blocks separated by a space, whitespace collapsed, without
+/// citations (nor the space before one: "claim [@a]." reads "claim."). One pass, as a
+/// long briefing is megabytes of text.
 fn visible_text(events: &[Event]) -> String {
-    let mut text = String::new();
+    let mut text = VisibleText::default();
     for event in events {
         match event {
-            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::Text(t) | Event::Code(t) => t.chars().for_each(|c| text.push(c)),
             Event::SoftBreak | Event::HardBreak => text.push(' '),
             Event::End(end) if !is_inline(end) => text.push(' '),
             _ => {}
         }
     }
-    // A citation stands after a space ("claim [@a]."): drop both.
-    let text = text.replace(
-        &format!(" {PLACEHOLDER_OPEN}"),
-        &PLACEHOLDER_OPEN.to_string(),
-    );
-    strip_placeholders(&text)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    text.out
+}
+
+/// [`visible_text`] as it is written, a character at a time.
+#[derive(Default)]
+struct VisibleText {
+    out: String,
+    /// Inside a citation placeholder.
+    inside: bool,
+    /// The whitespace seen since the last character written: how many characters, and
+    /// whether the last was a plain space.
+    space: (usize, bool),
+}
+
+impl VisibleText {
+    fn push(&mut self, c: char) {
+        match c {
+            _ if self.inside => self.inside = c != PLACEHOLDER_CLOSE,
+            PLACEHOLDER_OPEN => {
+                self.inside = true;
+                // The space before a citation goes with it.
+                if self.space == (1, true) {
+                    self.space = (0, false);
+                }
+            }
+            c if c.is_whitespace() => self.space = (self.space.0 + 1, c == ' '),
+            c => {
+                if self.space.0 > 0 && !self.out.is_empty() {
+                    self.out.push(' ');
+                }
+                self.space = (0, false);
+                self.out.push(c);
+            }
+        }
+    }
 }
 
 /// The visible text of some events, without citation placeholders.
@@ -431,6 +474,24 @@ mod tests {
     }
 
     #[test]
+    fn citations_in_indented_code_and_html_are_left_alone_and_plain_text_is_not_parsed_twice() {
+        for text in [
+            "Intro.\n\n    [@id] in an indented block\n",
+            "Intro.\n\n \t[@id] in a block indented by a tab\n",
+            "<div>[@id]</div>\n",
+        ] {
+            assert!(may_hold_code(text), "{text:?}");
+            assert!(
+                render(text, 0..text.len()).0.citations.is_empty(),
+                "{text:?}"
+            );
+        }
+        let plain = "Intro.\n\n- A claim [@a].\n  More of it [@b \"words\"].\n";
+        assert!(!may_hold_code(plain));
+        assert_eq!(render(plain, 0..plain.len()).0.citations.len(), 2);
+    }
+
+    #[test]
     fn spans_are_offsets_in_the_whole_file() {
         let text = "## Q\n\nAnswer [@x].\n";
         let (markdown, _) = render(text, 5..text.len());
@@ -482,6 +543,33 @@ mod tests {
         assert!(html.contains(r#"href="../faq/""#), "{html}");
         assert!(html.contains(r#"src="../assets/i.png""#), "{html}");
         assert_eq!(Link::site_path("//cdn.example/x"), None);
+    }
+
+    #[test]
+    fn the_visible_text_drops_citations_with_the_space_before_them_and_collapses_spaces() {
+        // As replacing " {open}" by "{open}", stripping placeholders and collapsing
+        // whitespace would.
+        let reference = |text: &str| {
+            let joined = text.replace(
+                &format!(" {PLACEHOLDER_OPEN}"),
+                &PLACEHOLDER_OPEN.to_string(),
+            );
+            let stripped = strip_placeholders(&joined);
+            stripped.split_whitespace().collect::<Vec<_>>().join(" ")
+        };
+        let (open, close) = (PLACEHOLDER_OPEN, PLACEHOLDER_CLOSE);
+        for text in [
+            format!("claim {open}0{close}. next"),
+            format!("claim  {open}0{close} {open}1{close}."),
+            format!("claim\t{open}0{close}."),
+            format!(" {open}0{close} lead \u{a0}and\n trail  "),
+            format!("a {open}12{close}{open}3{close} b"),
+            String::new(),
+        ] {
+            let mut visible = VisibleText::default();
+            text.chars().for_each(|c| visible.push(c));
+            assert_eq!(visible.out, reference(&text), "{text:?}");
+        }
     }
 
     #[test]

@@ -239,7 +239,6 @@ pub fn parse(
     let date_order = config.as_ref().and_then(|c| c.date_order);
     let sources = ingest_sources(&content, date_order, cache, diagnostics);
     let mut files = vec![content.briefing];
-    let briefing = parse_briefing(&files[0], 0, diagnostics);
     let mut add = |file: TextFile| {
         files.push(file);
         files.len() - 1
@@ -247,12 +246,26 @@ pub fn parse(
     let timeline_id = content.timeline.map(&mut add);
     let faq_id = content.faq.map(&mut add);
     let page_ids: Vec<FileId> = content.pages.into_iter().map(&mut add).collect();
-    let timeline = timeline_id.map(|id| parse_timeline(&files[id], id, diagnostics));
-    let faq = faq_id.map(|id| parse_faq(&files[id], id, diagnostics));
-    let pages = page_ids
-        .into_iter()
-        .filter_map(|id| parse_page(&files[id], id, diagnostics))
-        .collect();
+    // The briefing alongside the other files: a long story's briefing.md takes as long
+    // as all of them. Their diagnostics come in file order all the same.
+    let ((briefing, briefing_diagnostics), (timeline, faq, pages, others)) = rayon::join(
+        || {
+            let mut found = Vec::new();
+            (parse_briefing(&files[0], 0, &mut found), found)
+        },
+        || {
+            let mut found = Vec::new();
+            let timeline = timeline_id.map(|id| parse_timeline(&files[id], id, &mut found));
+            let faq = faq_id.map(|id| parse_faq(&files[id], id, &mut found));
+            let pages: Vec<Page> = page_ids
+                .into_iter()
+                .filter_map(|id| parse_page(&files[id], id, &mut found))
+                .collect();
+            (timeline, faq, pages, found)
+        },
+    );
+    diagnostics.extend(briefing_diagnostics);
+    diagnostics.extend(others);
     Some(Site {
         config: config?,
         briefing: briefing?,
