@@ -62,6 +62,10 @@ pub struct Heading {
     pub id: String,
     /// The heading's plain text.
     pub text: String,
+    /// Where the heading is in the file (its line, or lines), as the markdown parser
+    /// spans it.
+    #[serde(skip)]
+    pub span: Range<usize>,
 }
 
 /// A `##` section of a file: its heading line and the markdown below it.
@@ -117,12 +121,9 @@ pub fn render(text: &str, range: Range<usize>) -> (Markdown, Vec<CitationSyntaxE
     }
     substituted.push_str(&fragment[copied..]);
     let in_file = |offset: usize| {
-        let (from, to) = offsets
-            .iter()
-            .rev()
-            .find(|(from, _)| *from <= offset)
-            .copied()
-            .unwrap_or((0, 0));
+        // The last placeholder at or before `offset` (the first entry is (0, 0)).
+        let after = offsets.partition_point(|(from, _)| *from <= offset);
+        let (from, to) = offsets[after.max(1) - 1];
         range.start + to + (offset - from)
     };
 
@@ -153,7 +154,14 @@ pub fn render(text: &str, range: Range<usize>) -> (Markdown, Vec<CitationSyntaxE
         Markdown {
             html: rendered.html,
             citations,
-            headings: rendered.headings,
+            headings: rendered
+                .headings
+                .into_iter()
+                .map(|heading| Heading {
+                    span: in_file(heading.span.start)..in_file(heading.span.end),
+                    ..heading
+                })
+                .collect(),
             links,
             text: rendered.text,
         },
@@ -209,9 +217,9 @@ fn to_html(text: &str) -> Rendered {
     let (mut events, spans): (Vec<Event>, Vec<Range<usize>>) =
         Parser::new_ext(text, options()).into_offset_iter().unzip();
     let mut links = Vec::new();
-    for (event, span) in events.iter_mut().zip(spans) {
+    for (event, span) in events.iter_mut().zip(&spans) {
         if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event {
-            links.push((dest_url.to_string(), span));
+            links.push((dest_url.to_string(), span.clone()));
             if let Some(path) = Link::site_path(dest_url) {
                 *dest_url = CowStr::from(format!("{SITE_ROOT}{path}"));
             }
@@ -238,6 +246,7 @@ fn to_html(text: &str) -> Rendered {
                 level,
                 id,
                 text: heading_text,
+                span: spans[index].clone(),
             });
             index = end;
         }
@@ -422,6 +431,17 @@ pub fn split_sections(text: &str, range: Range<usize>) -> (Range<usize>, Vec<Sec
             _ => None,
         })
         .collect();
+    sections_at(text, range, &headings)
+}
+
+/// `range` of `text` split at `##` headings found already (their spans in `text`, in
+/// order, as the markdown parser gives them): the text before the first, and the
+/// sections.
+pub fn sections_at(
+    text: &str,
+    range: Range<usize>,
+    headings: &[Range<usize>],
+) -> (Range<usize>, Vec<Section>) {
     let intro = range.start..headings.first().map_or(range.end, |h| h.start);
     let sections = headings
         .iter()
@@ -489,6 +509,23 @@ mod tests {
         let plain = "Intro.\n\n- A claim [@a].\n  More of it [@b \"words\"].\n";
         assert!(!may_hold_code(plain));
         assert_eq!(render(plain, 0..plain.len()).0.citations.len(), 2);
+    }
+
+    #[test]
+    fn the_rendered_headings_split_the_sections_as_parsing_them_again_does() {
+        let text = "+++\nx = 1\n+++\nIntro [@a].\n\n## One [@b]\n\nText [@c \"w\"].\n\n\
+                    ### Sub\n\nMore.\n\nTwo\n---\n\nLast [@d].\n\n## Three ##\n";
+        let body = 14..text.len();
+        let (markdown, _) = render(text, body.clone());
+        let spans: Vec<Range<usize>> = markdown
+            .headings
+            .iter()
+            .filter(|h| h.level == 2)
+            .map(|h| h.span.clone())
+            .collect();
+        let split = split_sections(text, body.clone());
+        assert_eq!(split.1.len(), 3);
+        assert_eq!(sections_at(text, body, &spans), split);
     }
 
     #[test]

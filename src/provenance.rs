@@ -10,7 +10,7 @@ use crate::date::PartialDate;
 use crate::diagnostic::{Diagnostic, Problem, Severity};
 use crate::ingest::Source;
 use crate::ingest::find_dates;
-use crate::markdown::split_sections;
+use crate::markdown::sections_at;
 use crate::parse::{Fragment, Site};
 use crate::resolve::Resolved;
 use serde::Serialize;
@@ -359,7 +359,16 @@ fn coverage(site: &Site, resolved: &Resolved) -> Vec<CoverageRow> {
     let body_range = crate::toml_file::split_front_matter(&file.path, &file.text)
         .map(|split| split.body)
         .unwrap_or(0..file.text.len());
-    let (_, sections) = split_sections(&file.text, body_range);
+    // The sections at the headings the briefing was rendered with: parsing its
+    // markdown again to find them costs a long briefing tens of milliseconds.
+    let spans: Vec<_> = body
+        .markdown
+        .headings
+        .iter()
+        .filter(|h| h.level == 2)
+        .map(|h| h.span.clone())
+        .collect();
+    let (_, sections) = sections_at(&file.text, body_range, &spans);
     // The rendered headings, in the same order: their text has no citation syntax.
     let mut headings = body.markdown.headings.iter().filter(|h| h.level == 2);
     // Sorted once, so each section finds its own citations by bisection: a scan per
