@@ -130,7 +130,7 @@ pub type Ingested = (Result<Arc<Source>, Vec<Diagnostic>>, Vec<Diagnostic>);
 /// article or sidecar changed ([`BuildCache::invalidate`]).
 #[derive(Default)]
 pub struct SourceCache {
-    entries: HashMap<PathBuf, Ingested>,
+    entries: HashMap<PathBuf, Ingested, xxhash_rust::xxh3::Xxh3DefaultBuilder>,
     /// The date order the entries were read with (site.toml's `date_order`).
     date_order: Option<crate::ingest::DateOrder>,
 }
@@ -154,8 +154,14 @@ impl SourceCache {
         self.entries.insert(path, ingested);
     }
 
-    /// Drops the entries of sources that are no longer there.
-    pub fn retain_paths(&mut self, present: &HashSet<&Path>) {
+    /// Drops the entries of sources that are no longer there: all but `present`, every
+    /// one of which has an entry.
+    pub fn retain_paths<'p>(&mut self, present: impl ExactSizeIterator<Item = &'p Path>) {
+        // As many entries as sources: none is stale (the usual rebuild, with thousands).
+        if self.entries.len() == present.len() {
+            return;
+        }
+        let present: HashSet<&Path> = present.collect();
         self.entries
             .retain(|path, _| present.contains(path.as_path()));
     }

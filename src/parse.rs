@@ -308,7 +308,7 @@ fn ingest_sources(
     for (path, ingested) in fresh {
         cache.insert(path.to_path_buf(), ingested);
     }
-    cache.retain_paths(&content.sources.iter().map(LoadedSource::path).collect());
+    cache.retain_paths(content.sources.iter().map(LoadedSource::path));
     let mut sources = Vec::with_capacity(content.sources.len());
     for loaded in &content.sources {
         let (result, warnings) = cache
