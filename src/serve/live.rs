@@ -89,10 +89,15 @@ impl Hub {
                 json!({ "version": version, "overlay": snapshot.overlay.as_deref() }),
             ),
         };
-        *self.state.write().unwrap_or_else(PoisonError::into_inner) = snapshot;
+        let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
+        let old = std::mem::replace(&mut *state, snapshot);
+        drop(state);
         clients
             .1
             .retain(|client| client.send(message.clone()).is_ok());
+        // Freeing the old site (thousands of pages) can wait until the pages are told.
+        drop(clients);
+        drop(old);
     }
 
     /// Answers a request for the event stream: from a thread of its own, as a stream
