@@ -24,13 +24,16 @@
 use crate::diagnostic::Diagnostic;
 use crate::ingest::Source;
 use crate::quote::QuoteHit;
+use crate::resolve::SourceEntry;
 use crate::theme::Theme;
 use bytes::Bytes;
 use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use xxhash_rust::xxh3::Xxh3;
 
 /// Caches kept from one build to the next.
 #[derive(Default)]
@@ -43,6 +46,8 @@ pub struct BuildCache {
     pub quotes: QuoteCache,
     /// Compiled templates.
     pub templates: TemplateCache,
+    /// The git history.
+    pub history: HistoryCache,
     /// Rendered pages.
     pub pages: PageMemo,
 }
@@ -67,15 +72,27 @@ impl BuildCache {
     /// every file under those of them that are folders, so the next build reads them
     /// again. A source is forgotten when its article or its sidecar changed.
     pub fn invalidate<'p>(&mut self, paths: impl IntoIterator<Item = &'p Path>) {
-        let changed: HashSet<&Path> = paths.into_iter().collect();
-        if changed.is_empty() {
-            return;
+        for path in paths {
+            let known = self.files.contents.remove(path).is_some();
+            let article = self.sources.entries.remove(path).is_some();
+            // A sidecar's article, whatever its kind.
+            let sidecar = path.extension().is_some_and(|e| e == "toml")
+                && crate::ingest::SOURCE_EXTENSIONS.iter().any(|ext| {
+                    self.sources
+                        .entries
+                        .remove(&path.with_extension(ext))
+                        .is_some()
+                });
+            if !(known || article || sidecar) {
+                // Perhaps a folder (renamed, deleted): forget everything under it.
+                self.files
+                    .contents
+                    .retain(|file, _| !file.starts_with(path));
+                self.sources
+                    .entries
+                    .retain(|article, _| !article.starts_with(path));
+            }
         }
-        let stale = |path: &Path| path.ancestors().any(|p| changed.contains(p));
-        self.files.contents.retain(|path, _| !stale(path));
-        self.sources
-            .entries
-            .retain(|article, _| !stale(article) && !stale(&article.with_extension("toml")));
     }
 
     /// Forgets every file read and every source ingested, for when the watcher lost
@@ -198,15 +215,24 @@ impl QuoteCache {
 pub struct PageMemo {
     /// Whether pages are kept for the next build at all.
     keep: bool,
-    /// The last successful render's pages.
-    last: HashMap<String, (u128, Bytes)>,
-    /// This render's pages, as they come (from many threads).
-    next: Mutex<HashMap<String, (u128, Bytes)>>,
+    /// The pages of the last successful render, and of the ones before it that were
+    /// reused since.
+    kept: HashMap<String, Kept>,
+    /// The pages this render made, as they come (from many threads).
+    made: Mutex<Vec<(String, u128, Bytes)>>,
     /// The sources of the last render: keys name sources by address, and these keep
     /// their addresses from being taken by other sources.
     pinned: Vec<Arc<Source>>,
     /// Whole pages taken from the memo in this render.
     reused: AtomicUsize,
+}
+
+/// A page in the memo.
+struct Kept {
+    key: u128,
+    bytes: Bytes,
+    /// Whether this render took it: a page no render takes is a page gone.
+    taken: AtomicBool,
 }
 
 impl PageMemo {
@@ -225,22 +251,50 @@ impl PageMemo {
 
     /// Starts a render.
     pub fn begin(&mut self) {
-        self.next
+        self.made
             .get_mut()
             .unwrap_or_else(PoisonError::into_inner)
             .clear();
+        for kept in self.kept.values_mut() {
+            *kept.taken.get_mut() = false;
+        }
         *self.reused.get_mut() = 0;
     }
 
     /// The output named `name` (a page's path, or a part of a page), if the last render
-    /// made it with the same `key`; it is kept for the next render too.
+    /// made it with the same `key`.
     pub fn get(&self, name: &str, key: u128) -> Option<Bytes> {
-        let (last_key, bytes) = self.last.get(name)?;
-        if *last_key != key {
-            return None;
+        let kept = self.kept.get(name).filter(|kept| kept.key == key)?;
+        kept.taken.store(true, Ordering::Relaxed);
+        Some(kept.bytes.clone())
+    }
+
+    /// The output named `name` as the last render made it with the same `key`, or as
+    /// `make` makes it now (and then kept for the next render); and whether it came
+    /// from the memo. Without a key it is always made, and kept nowhere. Debug builds
+    /// make it anyway and check that it is the same, so that a key missing an input
+    /// fails the tests rather than serving a stale page.
+    pub fn remember<E>(
+        &self,
+        name: &str,
+        key: Option<u128>,
+        make: impl Fn() -> Result<String, E>,
+    ) -> Result<(Bytes, bool), E> {
+        if let Some(bytes) = key.and_then(|key| self.get(name, key)) {
+            if cfg!(debug_assertions) {
+                let fresh = make()?;
+                assert!(
+                    fresh.as_bytes() == &bytes[..],
+                    "the render memo reused a stale {name}: its key misses an input"
+                );
+            }
+            return Ok((bytes, true));
         }
-        self.put(name, key, bytes);
-        Some(bytes.clone())
+        let bytes = Bytes::from(make()?.into_bytes());
+        if let Some(key) = key {
+            self.put(name, key, &bytes);
+        }
+        Ok((bytes, false))
     }
 
     /// Counts a whole page taken from the memo.
@@ -251,21 +305,89 @@ impl PageMemo {
     /// Records the output named `name`, made with `key`, for the next render.
     pub fn put(&self, name: &str, key: u128, bytes: &Bytes) {
         if self.keep {
-            self.next
+            self.made
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
-                .insert(name.to_string(), (key, bytes.clone()));
+                .push((name.to_string(), key, bytes.clone()));
         }
     }
 
-    /// Ends a successful render of the site of `sources`: its pages become the ones to
-    /// reuse. Returns how many whole pages were reused.
+    /// Ends a successful render of the site of `sources`: the pages it took or made
+    /// are the ones to reuse next. Returns how many whole pages it reused.
     pub fn finish(&mut self, sources: &[Arc<Source>]) -> usize {
         if self.keep {
-            self.last = std::mem::take(self.next.get_mut().unwrap_or_else(PoisonError::into_inner));
+            self.kept.retain(|_, kept| *kept.taken.get_mut());
+            let made = std::mem::take(self.made.get_mut().unwrap_or_else(PoisonError::into_inner));
+            for (name, key, bytes) in made {
+                let taken = AtomicBool::new(false);
+                self.kept.insert(name, Kept { key, bytes, taken });
+            }
             self.pinned = sources.to_vec();
         }
         *self.reused.get_mut()
+    }
+}
+
+/// Feeds to `hasher` what a source and its appendix entry hold, for a key in the
+/// [`PageMemo`]: the source by address (an unchanged source is the very same
+/// ingestion, which the memo keeps from being freed), and the entry's number, back-links
+/// and quotes. Not the source's index in the site: adding a source before it changes
+/// nothing that its entry shows.
+pub fn hash_source_entry(hasher: &mut Xxh3, source: &Arc<Source>, entry: &SourceEntry) {
+    Arc::as_ptr(source).hash(hasher);
+    entry.number.hash(hasher);
+    for link in &entry.backlinks {
+        (&link.page, &link.anchor).hash(hasher);
+    }
+    for quote in &entry.quotes {
+        (&quote.text, &quote.anchor).hash(hasher);
+        quote
+            .hit
+            .as_ref()
+            .map(|hit| (hit.block, hit.range.start, hit.range.end))
+            .hash(hasher);
+    }
+}
+
+/// The briefing's git history (see [`crate::history`]), kept while git's record of
+/// where `HEAD` has been is unchanged. Edits do not change the history, commits do; and
+/// asking git costs a rebuild two processes and tens of milliseconds.
+#[derive(Default)]
+pub struct HistoryCache {
+    /// Where git keeps the repository's state, once asked (`None` inside: no repository).
+    git_dir: Option<Option<PathBuf>>,
+    /// The history, and the state of `HEAD` and its reflog it was read at.
+    kept: Option<(Option<crate::history::History>, GitStamp)>,
+}
+
+/// The modification time and size of `HEAD` and its reflog, where there are such files.
+type GitStamp = Vec<Option<(std::time::SystemTime, u64)>>;
+
+impl HistoryCache {
+    /// The history of the briefing at `root`, read from git again only if `HEAD` has
+    /// moved since (a commit, a checkout, a reset, a pull).
+    pub fn get(&mut self, root: &Path) -> Option<&crate::history::History> {
+        let git_dir = self
+            .git_dir
+            .get_or_insert_with(|| crate::history::git_dir(root))
+            .clone()?;
+        let stamp: GitStamp = ["HEAD", "logs/HEAD"]
+            .iter()
+            .map(|file| {
+                let meta = std::fs::metadata(git_dir.join(file)).ok()?;
+                Some((meta.modified().ok()?, meta.len()))
+            })
+            .collect();
+        // Without a reflog, nothing tells a commit from none: ask git every time.
+        let known = stamp.iter().all(Option::is_some);
+        let fresh = self
+            .kept
+            .as_ref()
+            .is_some_and(|(_, kept)| known && *kept == stamp);
+        if !fresh {
+            self.kept = Some((crate::history::History::from_git(root), stamp));
+        }
+        self.kept.as_ref().and_then(|(history, _)| history.as_ref())
     }
 }
 
@@ -384,7 +506,7 @@ mod tests {
         let options = BuildOptions::new(dir.path());
         let mut once = BuildCache::new();
         crate::build_in_memory_with(&options, &mut once).unwrap();
-        assert!(once.pages.last.is_empty());
+        assert!(once.pages.kept.is_empty());
         let report = crate::build_in_memory_with(&options, &mut once)
             .unwrap()
             .report;
@@ -393,7 +515,8 @@ mod tests {
         let mut kept = BuildCache::for_rebuilds();
         let first = crate::build_in_memory_with(&options, &mut kept).unwrap();
         let again = crate::build_in_memory_with(&options, &mut kept).unwrap();
-        assert_eq!(again.report.reused, again.report.pages);
+        // Every page but the briefing, which is rendered every time.
+        assert_eq!(again.report.reused, again.report.pages - 1);
         assert_eq!(first.files, again.files);
     }
 }

@@ -76,6 +76,13 @@ impl History {
     }
 }
 
+/// Where git keeps the state of the repository holding `root` (its `.git` folder, or a
+/// worktree's own folder under it), if `root` is in one.
+pub fn git_dir(root: &Path) -> Option<PathBuf> {
+    let dir = git(root, &["rev-parse", "--absolute-git-dir"])?;
+    Some(PathBuf::from(dir.trim_end()))
+}
+
 fn git(root: &Path, args: &[&str]) -> Option<String> {
     let output = Command::new("git")
         .arg("-C")

@@ -196,8 +196,7 @@ fn build_into(
     let links = links::LinkStyle {
         portable: options.portable || site.config.portable,
     };
-    let last_updated =
-        history::last_updated(&site, history::History::from_git(&options.root).as_ref());
+    let last_updated = history::last_updated(&site, cache.history.get(&options.root));
     let tera = cache.templates.compile(&theme).map_err(|d| vec![d])?;
     let assets = theme.published_assets(options.fingerprint_assets);
     timer.lap("theme and history");
@@ -207,9 +206,16 @@ fn build_into(
             .with_last_updated(last_updated.clone())
             .with_memo(&cache.pages, &theme);
     let pages = renderer.render_pages(sink)?;
-    let reused = cache.pages.finish(&site.sources);
     timer.lap("render and write pages");
-    let others = site_files::site_files(&site, &resolved, &provenance, &pages, &last_updated);
+    let others = site_files::site_files(
+        &site,
+        &resolved,
+        &provenance,
+        &pages,
+        &last_updated,
+        &cache.pages,
+    );
+    let reused = cache.pages.finish(&site.sources);
     let assets = assets.into_iter().map(|asset| OutputFile {
         path: asset.path,
         bytes: asset.bytes.into(),

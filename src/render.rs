@@ -137,6 +137,9 @@ struct AppendixItem<'a> {
     disclosures: Vec<Disclosure>,
     /// `source_entry.html` rendered for this source.
     entry: String,
+    /// The entry's key in the render memo, when there is one.
+    #[serde(skip)]
+    key: Option<u128>,
 }
 
 /// A source as the appendix and its own page show it.
@@ -411,6 +414,16 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// An empty context for a page that is rendered every time: one whose context
+    /// changes with nearly every edit of its file and costs about as much to hash as
+    /// to render (the briefing).
+    fn unmemoized_context(&self) -> PageContext {
+        PageContext {
+            context: tera::Context::new(),
+            key: None,
+        }
+    }
+
     /// Renders `template` with `context` as the page `output`, unless the memo has
     /// it from the same context.
     fn render(
@@ -454,26 +467,12 @@ impl<'a> Renderer<'a> {
         key: Option<u128>,
         render: impl Fn() -> Result<String, Diagnostic>,
     ) -> Result<(bytes::Bytes, bool), Diagnostic> {
-        let memo = self.memo.zip(key).map(|((memo, site), page)| {
-            let mut key = Xxh3::new();
-            (site, page, name).hash(&mut key);
-            (memo, key.digest128())
-        });
-        if let Some(bytes) = memo.and_then(|(memo, key)| memo.get(name, key)) {
-            if cfg!(debug_assertions) {
-                let fresh = render()?;
-                assert!(
-                    fresh.as_bytes() == &bytes[..],
-                    "the render memo reused a stale {name}: its key misses an input"
-                );
-            }
-            return Ok((bytes, true));
-        }
-        let bytes = bytes::Bytes::from(render()?.into_bytes());
-        if let Some((memo, key)) = memo {
-            memo.put(name, key, &bytes);
-        }
-        Ok((bytes, false))
+        let Some(((memo, site), page)) = self.memo.zip(key) else {
+            return Ok((bytes::Bytes::from(render()?.into_bytes()), false));
+        };
+        let mut key = Xxh3::new();
+        (site, page).hash(&mut key);
+        memo.remember(name, Some(key.digest128()), render)
     }
 
     /// The key of what a source's entry shows (in the appendix, on the source's page)
@@ -487,9 +486,7 @@ impl<'a> Renderer<'a> {
     ) -> Option<u128> {
         self.memo.map(|_| {
             let mut key = Xxh3::new();
-            // The source by address: an unchanged source is the very same ingestion.
-            std::sync::Arc::as_ptr(source).hash(&mut key);
-            hash_entry(&mut key, entry);
+            crate::cache::hash_source_entry(&mut key, source, entry);
             self.last_updated.get(page).hash(&mut key);
             key.digest128()
         })
@@ -511,31 +508,40 @@ impl<'a> Renderer<'a> {
             self.links.link_to_target(page, path)
         });
         // The briefing of a large story has thousands of citations: make them in parallel.
+        let appendix = self.appendix_link(page);
         let groups: Vec<String> = (0..fragment.markdown.citations.len())
             .into_par_iter()
-            .map(|index| self.group_html(fragment, index, page))
+            .map(|index| self.group_html(fragment, index, &appendix))
             .collect();
         fill_citations(&html, |index| groups.get(index).map_or("", String::as_str))
     }
 
-    /// The HTML of citation group `index` of `fragment`, for the page at `page`.
-    fn group_html(&self, fragment: &Fragment, index: usize, page: &str) -> String {
+    /// The link to the appendix from the page at `page`, to which a citation adds
+    /// `#source-<id>`: empty on the appendix itself.
+    fn appendix_link(&self, page: &str) -> String {
+        match page {
+            "sources/" => String::new(),
+            _ => self.links.link(page, "sources/"),
+        }
+    }
+
+    /// The HTML of citation group `index` of `fragment`, on a page whose link to the
+    /// appendix is `appendix` (see [`Renderer::appendix_link`]).
+    fn group_html(&self, fragment: &Fragment, index: usize, appendix: &str) -> String {
         let key = (fragment.file, fragment.markdown.citations[index].span.start);
         let citations = self
             .resolved
             .groups
             .get(&key)
             .map_or(&[][..], Vec::as_slice);
-        let mut html = String::from("<sup class=\"citations\">");
+        let mut html = String::with_capacity(400 * citations.len());
+        html.push_str("<sup class=\"citations\">");
         for citation in citations {
             let source = &self.site.sources[citation.source];
             let quote = citation
                 .quote
                 .map(|q| self.resolved.entry(citation.source).quotes[q].text.as_str());
-            let href = self
-                .links
-                .link_to_anchor(page, "sources/", &source_anchor(source));
-            push_citation(&mut html, source, citation, &href, quote);
+            push_citation(&mut html, source, citation, appendix, quote);
         }
         html.push_str("</sup>");
         html
@@ -564,7 +570,11 @@ impl<'a> Renderer<'a> {
                         let source = &self.site.sources[citation.source];
                         let quote = &self.resolved.entry(citation.source).quotes[citation.quote?];
                         Some(SaysView {
-                            citation: self.group_html(&disagreement.says, index, ""),
+                            citation: self.group_html(
+                                &disagreement.says,
+                                index,
+                                &self.appendix_link(""),
+                            ),
                             title: source_title(source),
                             quote: &quote.text,
                             href: self.links.link_to_anchor(
@@ -645,9 +655,8 @@ impl<'a> Renderer<'a> {
             .as_deref()
             .unwrap_or(&self.site.config.description);
         let mut page = self.page_view("", &meta.title, description);
-        let json_ld = crate::metadata::news_article(self.site, self.resolved, &page.canonical);
-        page.json_ld = Some(crate::metadata::script_json(&json_ld));
-        let mut context = self.context();
+        page.json_ld = Some(self.briefing_json_ld(&page.canonical)?);
+        let mut context = self.unmemoized_context();
         context.insert("page", &page);
         context.insert("summary", &meta.summary);
         context.insert("published", &meta.published.as_ref().map(DateView::from));
@@ -671,6 +680,25 @@ impl<'a> Renderer<'a> {
     }
 
     /// The note shown when no source is a primary source, if none is.
+    /// The briefing's JSON-LD (a NewsArticle citing every source), from the memo while
+    /// the briefing's front matter and the sources, in their order, are unchanged.
+    fn briefing_json_ld(&self, url: &str) -> Result<String, Diagnostic> {
+        let key = self.memo.map(|_| {
+            let mut key = Xxh3::new();
+            (format!("{:?}", self.site.briefing.meta), url).hash(&mut key);
+            for entry in &self.resolved.entries {
+                std::sync::Arc::as_ptr(&self.site.sources[entry.source]).hash(&mut key);
+            }
+            key.digest128()
+        });
+        let (json, _) = self.remembered("index.html#json-ld", key, || {
+            let json_ld = crate::metadata::news_article(self.site, self.resolved, url);
+            Ok(crate::metadata::script_json(&json_ld))
+        })?;
+        // Made from a string.
+        Ok(String::from_utf8_lossy(&json).into_owned())
+    }
+
     fn no_primary_source_note(&self) -> Option<&str> {
         (!self.provenance.has_primary_source)
             .then_some(self.site.config.no_primary_source_note.as_str())
@@ -867,7 +895,13 @@ impl<'a> Renderer<'a> {
             .filter(|d| items.iter().any(|item| item.disclosures.contains(d)))
             .map(DisclosureView::from)
             .collect();
-        context.insert("sources", &items);
+        // The entries' keys stand for the entries: hashing 10,000 rendered entries to
+        // find that they are the ones the memo holds would cost more than it saves.
+        context.insert_keyed(
+            "sources",
+            &items,
+            &items.iter().map(|i| i.key).collect::<Vec<_>>(),
+        );
         context.insert("legend", &legend);
         context.insert("coverage", &self.coverage(path));
         context.insert("coverage_table", &self.coverage_is_table());
@@ -883,7 +917,8 @@ impl<'a> Renderer<'a> {
         let source = &self.site.sources[entry.source];
         let anchor = source_anchor(source);
         let name = format!("{path}index.html#{anchor}");
-        let (html, _) = self.remembered(&name, self.entry_key(source, entry, path), || {
+        let key = self.entry_key(source, entry, path);
+        let (html, _) = self.remembered(&name, key, || {
             let mut context = tera::Context::new();
             context.insert("source", &self.source_view(entry, path));
             context.insert("on_source_page", &false);
@@ -896,6 +931,7 @@ impl<'a> Renderer<'a> {
             disclosures: disclosures(&source.meta.notes),
             // Made from a template's output, which is UTF-8.
             entry: String::from_utf8_lossy(&html).into_owned(),
+            key,
         })
     }
 
@@ -943,6 +979,20 @@ struct PageContext {
 }
 
 impl PageContext {
+    /// Inserts `value`, hashing `key` in its place: something cheaper to hash that
+    /// changes whenever `value` does.
+    fn insert_keyed<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+        key: &impl Hash,
+    ) {
+        self.context.insert(name, value);
+        if let Some(hasher) = &mut self.key {
+            (name, key).hash(hasher);
+        }
+    }
+
     fn insert<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
         self.context.insert(name, value);
         if let Some(key) = &mut self.key {
@@ -967,23 +1017,6 @@ fn hash_json<T: Serialize + ?Sized>(hasher: &mut Xxh3, value: &T) {
     }
     // Writing to a hasher cannot fail, nor can serializing the values pages are made of.
     let _ = serde_json::to_writer(Feed(hasher), value);
-}
-
-/// Feeds what a source's page shows of its appendix entry to `hasher`. Not the source's
-/// index in the site: adding a source before it does not change its page.
-fn hash_entry(hasher: &mut Xxh3, entry: &SourceEntry) {
-    entry.number.hash(hasher);
-    for link in &entry.backlinks {
-        (&link.page, &link.anchor).hash(hasher);
-    }
-    for quote in &entry.quotes {
-        (&quote.text, &quote.anchor).hash(hasher);
-        quote
-            .hit
-            .as_ref()
-            .map(|hit| (hit.block, hit.range.start, hit.range.end))
-            .hash(hasher);
-    }
 }
 
 fn navigation(site: &Site) -> Vec<NavItem> {
@@ -1045,15 +1078,18 @@ pub fn text_fragment_url(url: &str, words: &str) -> String {
     format!("{base}#:~:text={directive}")
 }
 
-/// One citation: the bracketed number linking to the appendix, and a tooltip naming
-/// the source and the quoted words, shown on hover and keyboard focus.
+/// One citation: the bracketed number linking to the source's entry in the appendix
+/// (`appendix` is the link to it, see [`Renderer::appendix_link`]), and a tooltip
+/// naming the source and the quoted words, shown on hover and keyboard focus. Written
+/// straight into `html`: a briefing may have tens of thousands.
 fn push_citation(
     html: &mut String,
     source: &Source,
     citation: &ResolvedCitation,
-    href: &str,
+    appendix: &str,
     quote: Option<&str>,
 ) {
+    use std::fmt::Write;
     let anchor = &citation.anchor;
     let disclosures = disclosures(&source.meta.notes);
     let marker = if disclosures.contains(&Disclosure::AiDrafted) {
@@ -1061,30 +1097,38 @@ fn push_citation(
     } else {
         ""
     };
-    html.push_str(&format!(
-        "<span class=\"citation\"><a id=\"{anchor}\" href=\""
-    ));
-    escape_href(&mut *html, href).ok();
-    html.push_str(&format!(
+    // Writing to a String cannot fail.
+    let _ = write!(html, "<span class=\"citation\"><a id=\"{anchor}\" href=\"");
+    escape_href(&mut *html, appendix).ok();
+    // The source's anchor (see `source_anchor`), without making a string of it.
+    html.push_str("#source-");
+    escape_href(&mut *html, &source.id).ok();
+    let _ = write!(
+        html,
         "\" aria-describedby=\"tip-{anchor}\">[{}]{marker}</a><span class=\"cite-tip\" role=\"tooltip\" id=\"tip-{anchor}\"><span class=\"cite-source\">",
         citation.number
-    ));
+    );
     escape_html(&mut *html, source_title(source)).ok();
     if let Some(publisher) = &source.meta.publisher {
         html.push_str(" · ");
         escape_html(&mut *html, publisher).ok();
     }
     html.push_str("</span>");
-    let labels: Vec<&str> = source
+    let labels = source
         .meta
         .kind
         .map(|k| k.label())
         .into_iter()
-        .chain(disclosures.iter().map(|d| d.label()))
-        .collect();
-    if !labels.is_empty() {
-        html.push_str("<span class=\"cite-kind\">");
-        html.push_str(&labels.join(" · "));
+        .chain(disclosures.iter().map(|d| d.label()));
+    for (i, label) in labels.enumerate() {
+        html.push_str(if i == 0 {
+            "<span class=\"cite-kind\">"
+        } else {
+            " · "
+        });
+        html.push_str(label);
+    }
+    if source.meta.kind.is_some() || !disclosures.is_empty() {
         html.push_str("</span>");
     }
     if let Some(quote) = quote {

@@ -1,6 +1,7 @@
 //! The files beside the pages that hosts, feed readers and crawlers look for:
 //! `sitemap.xml`, `feed.xml`, `robots.txt`, `.nojekyll`, `CNAME` and `briefing.json`.
 
+use crate::cache::PageMemo;
 use crate::date::PartialDate;
 use crate::parse::Site;
 use crate::provenance::Provenance;
@@ -11,15 +12,18 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::json;
 use std::collections::BTreeMap;
+use std::hash::Hash;
 
 /// The non-page files of the site; `pages` are the rendered pages' paths and `last_updated`
-/// their days by page path, for the sitemap.
+/// their days by page path, for the sitemap. `memo` keeps each source's part of
+/// `briefing.json` between builds.
 pub fn site_files(
     site: &Site,
     resolved: &Resolved,
     provenance: &Provenance,
     pages: &[String],
     last_updated: &BTreeMap<String, PartialDate>,
+    memo: &PageMemo,
 ) -> Vec<OutputFile> {
     let mut files = vec![
         file(
@@ -32,7 +36,10 @@ pub fn site_files(
         file(".nojekyll", String::new()),
         file("sitemap.xml", sitemap(site, pages, last_updated)),
         file("feed.xml", feed(site)),
-        file("briefing.json", briefing_json(site, resolved, provenance)),
+        OutputFile {
+            path: "briefing.json".into(),
+            bytes: briefing_json(site, resolved, provenance, memo).into(),
+        },
     ];
     if let Some(cname) = &site.config.cname {
         files.push(file("CNAME", format!("{cname}\n")));
@@ -210,31 +217,46 @@ impl<'a> SourceData<'a> {
     }
 }
 
-/// The whole of `briefing.json`.
+/// A row of the coverage in `briefing.json`: a part of the briefing and the ids of the
+/// sources it cites (typed, as a briefing may cite thousands).
 #[derive(Serialize)]
-struct Document<'a> {
-    coverage: Vec<serde_json::Value>,
-    disagreements: Vec<serde_json::Value>,
-    faq: Vec<serde_json::Value>,
-    has_primary_source: bool,
-    published: &'a Option<PartialDate>,
-    sources: Vec<SourceData<'a>>,
-    summary: &'a Option<String>,
-    timeline: Vec<serde_json::Value>,
-    title: &'a str,
-    updated: &'a Option<PartialDate>,
-    updates: Vec<&'a crate::parse::Update>,
-    url: &'a str,
+struct CoverageData<'a> {
+    section: &'a str,
+    sources: Vec<&'a str>,
+    url: String,
 }
 
-/// The whole briefing as data (its shape is documented in the README). Sources are
-/// typed rather than `json!` values: a briefing may have thousands.
-fn briefing_json(site: &Site, resolved: &Resolved, provenance: &Provenance) -> String {
+/// The whole briefing as data (its shape is documented in the README), pretty-printed
+/// with its fields in alphabetical order. Sources are typed rather than `json!` values,
+/// and each is kept in `memo` while it and its entry are unchanged: with thousands of
+/// sources they are nearly all of the file, and an edit of the briefing changes few.
+fn briefing_json(
+    site: &Site,
+    resolved: &Resolved,
+    provenance: &Provenance,
+    memo: &PageMemo,
+) -> Vec<u8> {
     let base = site.config.base_url();
-    let sources: Vec<SourceData> = resolved
+    let sources: Vec<bytes::Bytes> = resolved
         .entries
         .par_iter()
-        .map(|entry| SourceData::new(site, entry))
+        .map(|entry| {
+            let source = &site.sources[entry.source];
+            let key = memo.keeps().then(|| {
+                let mut key = xxhash_rust::xxh3::Xxh3::new();
+                base.hash(&mut key);
+                crate::cache::hash_source_entry(&mut key, source, entry);
+                key.digest128()
+            });
+            let name = format!("briefing.json#{}", source.id);
+            let made = memo.remember(&name, key, || {
+                Ok::<_, std::convert::Infallible>(pretty(&SourceData::new(site, entry), 2))
+            });
+            match made {
+                Ok((json, _)) => json,
+                Err(never) => match never {},
+            }
+        })
         .collect();
     let meta = &site.briefing.meta;
     let mut updates: Vec<_> = meta.updates.iter().collect();
@@ -265,32 +287,116 @@ fn briefing_json(site: &Site, resolved: &Resolved, provenance: &Provenance) -> S
             })
         })
         .collect();
-    let document = Document {
-        coverage: provenance.coverage.iter().map(|row| json!({
-            "section": row.section,
-            "url": format!("{base}{}{}", row.page, row.anchor.as_ref().map(|a| format!("#{a}")).unwrap_or_default()),
-            "sources": row.sources.iter().map(|&s| &site.sources[s].id).collect::<Vec<_>>(),
-        })).collect(),
-        disagreements: site.briefing.disagreements.iter().map(|d| json!({
-            "topic": d.topic,
-            "note": d.note,
-            "says": d.says.markdown.citations.iter().flat_map(|g| &g.items).map(|c| json!({
-                "source": c.id,
-                "quote": c.quote,
-            })).collect::<Vec<_>>(),
-        })).collect(),
-        faq,
-        has_primary_source: provenance.has_primary_source,
-        published: &meta.published,
-        sources,
-        summary: &meta.summary,
-        timeline,
-        title: &meta.title,
-        updated: &meta.updated,
-        updates,
-        url: base,
-    };
-    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
-    text.push('\n');
+    let coverage: Vec<CoverageData> = provenance
+        .coverage
+        .iter()
+        .map(|row| CoverageData {
+            section: &row.section,
+            sources: row
+                .sources
+                .iter()
+                .map(|&s| site.sources[s].id.as_str())
+                .collect(),
+            url: match &row.anchor {
+                Some(anchor) => format!("{base}{}#{anchor}", row.page),
+                None => format!("{base}{}", row.page),
+            },
+        })
+        .collect();
+    let disagreements: Vec<_> = site
+        .briefing
+        .disagreements
+        .iter()
+        .map(|d| {
+            json!({
+                "topic": d.topic,
+                "note": d.note,
+                "says": d.says.markdown.citations.iter().flat_map(|g| &g.items).map(|c| json!({
+                    "source": c.id,
+                    "quote": c.quote,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let fields: [(&str, Vec<u8>); 12] = [
+        ("coverage", pretty(&coverage, 1).into()),
+        ("disagreements", pretty(&disagreements, 1).into()),
+        ("faq", pretty(&faq, 1).into()),
+        (
+            "has_primary_source",
+            pretty(&provenance.has_primary_source, 1).into(),
+        ),
+        ("published", pretty(&meta.published, 1).into()),
+        ("sources", pretty_array(&sources, 1)),
+        ("summary", pretty(&meta.summary, 1).into()),
+        ("timeline", pretty(&timeline, 1).into()),
+        ("title", pretty(&meta.title, 1).into()),
+        ("updated", pretty(&meta.updated, 1).into()),
+        ("updates", pretty(&updates, 1).into()),
+        ("url", pretty(&base, 1).into()),
+    ];
+    let mut text = Vec::with_capacity(fields.iter().map(|(_, v)| v.len() + 32).sum());
+    text.extend_from_slice(b"{\n");
+    for (index, (name, value)) in fields.iter().enumerate() {
+        for piece in [b"  \"", name.as_bytes(), b"\": ", value] {
+            text.extend_from_slice(piece);
+        }
+        let comma = index + 1 < fields.len();
+        text.extend_from_slice(if comma { b",\n" } else { b"\n" });
+    }
+    text.extend_from_slice(b"}\n");
     text
+}
+
+/// `value` as serde_json pretty-prints it `depth` levels deep in a document: lines
+/// after the first indented by two spaces a level.
+fn pretty(value: &impl Serialize, depth: usize) -> String {
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    if depth == 0 || !text.contains('\n') {
+        return text;
+    }
+    text.replace('\n', &format!("\n{}", "  ".repeat(depth)))
+}
+
+/// An array of `items`, each already pretty-printed one level deeper than the array
+/// (see [`pretty`]), as serde_json pretty-prints it `depth` levels deep.
+fn pretty_array(items: &[bytes::Bytes], depth: usize) -> Vec<u8> {
+    if items.is_empty() {
+        return b"[]".to_vec();
+    }
+    let inner = "  ".repeat(depth + 1);
+    let mut text = Vec::with_capacity(items.iter().map(|i| i.len() + inner.len() + 2).sum());
+    text.extend_from_slice(b"[\n");
+    for (index, item) in items.iter().enumerate() {
+        text.extend_from_slice(inner.as_bytes());
+        text.extend_from_slice(item);
+        let comma = index + 1 < items.len();
+        text.extend_from_slice(if comma { b",\n" } else { b"\n" });
+    }
+    text.extend_from_slice("  ".repeat(depth).as_bytes());
+    text.push(b']');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pieces_pretty_printed_apart_make_what_serde_json_prints_whole() {
+        let items = [
+            json!({ "b": [1, 2], "c": { "d": null }, "e": [] }),
+            json!({}),
+            json!({ "f": "x\ny" }),
+        ];
+        let whole = serde_json::to_string_pretty(&json!({ "a": items, "z": true })).unwrap();
+        let kept: Vec<bytes::Bytes> = items.iter().map(|i| pretty(i, 2).into()).collect();
+        let pieces = format!(
+            "{{\n  \"a\": {},\n  \"z\": {}\n}}",
+            String::from_utf8(pretty_array(&kept, 1)).unwrap(),
+            pretty(&true, 1)
+        );
+        assert_eq!(pieces, whole);
+        assert_eq!(pretty_array(&[], 1), b"[]");
+    }
 }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{TestSite, line_and_column};
+use common::{TestSite, git, line_and_column};
 use regex::Regex;
 use scraper::{Html, Selector};
 use std::collections::{BTreeMap, HashSet};
@@ -546,35 +546,6 @@ fn warnings_fail_check_only_with_deny_warnings() {
     assert_eq!(warning["file"], "content/sources/bytevyte-2026.txt");
     assert!(warning["help"].as_str().unwrap().contains("undated = true"));
     assert_eq!(site.run(&["check", "--deny-warnings"]).status, 1);
-}
-
-/// Runs git in `dir` with a fixed identity and commit time, so a history made here is
-/// the same on every machine. Fails with a clear message where git is missing.
-fn git(dir: &std::path::Path, args: &[&str], date: &str) {
-    let output = std::process::Command::new("git")
-        .args([
-            "-c",
-            "init.defaultBranch=main",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Editor")
-        .env("GIT_AUTHOR_EMAIL", "editor@example.org")
-        .env("GIT_COMMITTER_NAME", "Editor")
-        .env("GIT_COMMITTER_EMAIL", "editor@example.org")
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .output()
-        .expect("this test needs git: install it (apt-get install git)");
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
 }
 
 fn lastmod(sitemap: &str, page: &str) -> String {

@@ -6,7 +6,7 @@ mod common;
 use common::serve::{
     PATIENCE, Served, pages_rendered, spawn, unfingerprinted, wait_for_stderr, without_live_script,
 };
-use common::{TestSite, line_and_column};
+use common::{TestSite, git, line_and_column};
 use std::io::Write;
 use std::time::{Duration, Instant};
 
@@ -510,6 +510,44 @@ fn a_new_site_title_reaches_every_source_page() {
     events.next_named("reload");
     for page in ["sources/gauge/", "sources/second/"] {
         assert!(served.get(page).text().contains("High water"), "{page}");
+    }
+}
+
+#[test]
+fn a_commit_made_while_serving_dates_the_pages_from_the_next_rebuild() {
+    let site = small_site();
+    let root = site.root();
+    git(root, &["init", "-q"], "2026-05-01T10:00:00Z");
+    git(root, &["add", "content"], "2026-05-01T10:00:00Z");
+    git(
+        root,
+        &["commit", "-q", "-m", "First"],
+        "2026-05-01T10:00:00Z",
+    );
+    let served = site.serve(&[]);
+    let dated = |day: &str| format!("/brief/timeline/</loc><lastmod>{day}</lastmod>");
+    assert!(
+        served
+            .get("sitemap.xml")
+            .text()
+            .contains(&dated("2026-05-01"))
+    );
+    site.edit("content/timeline.md", |t| t + "\nThe water stayed high.\n");
+    git(
+        root,
+        &["commit", "-q", "-am", "Later"],
+        "2026-06-15T12:00:00Z",
+    );
+    // The commit itself changes no file the server watches: the next edit rebuilds.
+    edit_briefing(&site, "## What happened", "## What happened then");
+    let started = Instant::now();
+    while !served
+        .get("sitemap.xml")
+        .text()
+        .contains(&dated("2026-06-15"))
+    {
+        assert!(started.elapsed() < PATIENCE, "{}", served.stderr());
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 

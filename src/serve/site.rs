@@ -36,14 +36,21 @@ impl SiteFile {
         }
     }
 
-    /// This file as `file` would make it, reusing this file's hash when the bytes are
-    /// the very same buffer (a page the render memo kept): such pages need no hashing.
+    /// The file at the same path as this one, as `file` would make it, reusing this
+    /// file's hash when the bytes are the very same buffer (a page the render memo
+    /// kept): such pages need no hashing.
     fn renewed(&self, file: OutputFile) -> SiteFile {
         let same =
             self.bytes.as_ptr() == file.bytes.as_ptr() && self.bytes.len() == file.bytes.len();
-        match same && self.path == file.path {
-            true => SiteFile::with_hash(file.path, self.hash, file.bytes),
-            false => SiteFile::new(file.path, file.bytes),
+        let hash = match same {
+            true => self.hash,
+            false => xxhash_rust::xxh3::xxh3_64(&file.bytes),
+        };
+        SiteFile {
+            content_type: self.content_type.clone(),
+            hash,
+            path: file.path,
+            bytes: file.bytes,
         }
     }
 

@@ -133,6 +133,35 @@ pub fn files_under(base: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// Runs git in `dir` with a fixed identity and commit time, so a history made here is
+/// the same on every machine. Fails with a clear message where git is missing.
+pub fn git(dir: &std::path::Path, args: &[&str], date: &str) {
+    let output = std::process::Command::new("git")
+        .args([
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "Editor")
+        .env("GIT_AUTHOR_EMAIL", "editor@example.org")
+        .env("GIT_COMMITTER_NAME", "Editor")
+        .env("GIT_COMMITTER_EMAIL", "editor@example.org")
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .output()
+        .expect("this test needs git: install it (apt-get install git)");
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 /// The 1-based line and column of the first occurrence of `needle` in `text`.
 pub fn line_and_column(text: &str, needle: &str) -> (usize, usize) {
     let offset = text
