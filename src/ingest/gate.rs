@@ -217,8 +217,8 @@ impl Places {
 
 /// Whether `text` holds a character that `(?i)` matches to an ASCII letter: the long s
 /// (`s`) or the Kelvin sign (`k`). Ignoring ASCII case misses them, so a text holding
-/// one is let through. Told from its UTF-8 bytes (`C5 BF`,
-/// `E2 84 AA`), which are rare.
+/// one is let through. Told from their UTF-8 bytes (`C5 BF`, `E2 84 AA`), which are
+/// rare.
 fn folds_to_ascii(text: &str) -> bool {
     let bytes = text.as_bytes();
     memchr::memchr2_iter(0xC5, 0x84, bytes).any(|i| match bytes[i] {
