@@ -284,19 +284,19 @@ impl PageMemo {
         &self,
         name: &str,
         key: Option<u128>,
-        make: impl Fn() -> Result<String, E>,
+        make: impl Fn() -> Result<Vec<u8>, E>,
     ) -> Result<(Bytes, bool), E> {
         if let Some(bytes) = key.and_then(|key| self.get(name, key)) {
             if cfg!(debug_assertions) {
                 let fresh = make()?;
                 assert!(
-                    fresh.as_bytes() == &bytes[..],
+                    fresh == bytes[..],
                     "the render memo reused a stale {name}: its key misses an input"
                 );
             }
             return Ok((bytes, true));
         }
-        let bytes = Bytes::from(make()?.into_bytes());
+        let bytes = Bytes::from(make()?);
         if let Some(key) = key {
             self.put(name, key, &bytes);
         }

@@ -42,6 +42,7 @@ pub mod render;
 pub mod resolve;
 pub mod serve;
 pub mod site_files;
+pub mod splice;
 pub mod theme;
 pub mod toml_file;
 pub mod watch;

@@ -2,7 +2,7 @@
 //!
 //! Citations are read from the raw text (outside code), replaced by a private-use
 //! placeholder, and the text is rendered by pulldown-cmark. The numbers and links are
-//! filled in at render time by [`fill_citations`], once [`crate::resolve`] has numbered
+//! filled in at render time (see [`cut_at_citations`]), once [`crate::resolve`] has numbered
 //! every source.
 //!
 //! Links the editor writes as site paths (`[appendix](/sources/)`) are held the same
@@ -352,22 +352,20 @@ pub fn strip_placeholders(text: &str) -> String {
     out
 }
 
-/// Replaces each citation placeholder in `html` by `cite(index)` (the group's index in
-/// [`Markdown::citations`]).
-pub fn fill_citations<'c>(html: &str, mut cite: impl FnMut(usize) -> &'c str) -> String {
-    let mut out = String::with_capacity(html.len() + html.len() / 4);
+/// `html` cut at its citation placeholders: each piece of HTML with the index (in
+/// [`Markdown::citations`]) of the citation group whose placeholder follows it; the
+/// last piece has none. Joined with each group's HTML, they are the page's HTML.
+pub fn cut_at_citations(html: &str) -> Vec<(&str, Option<usize>)> {
+    let mut pieces = Vec::new();
     let mut rest = html;
     while let Some(open) = rest.find(PLACEHOLDER_OPEN) {
-        out.push_str(&rest[..open]);
         let after = &rest[open + PLACEHOLDER_OPEN.len_utf8()..];
         let close = after.find(PLACEHOLDER_CLOSE).unwrap_or(after.len());
-        if let Ok(index) = after[..close].parse() {
-            out.push_str(cite(index));
-        }
+        pieces.push((&rest[..open], after[..close].parse().ok()));
         rest = &after[(close + PLACEHOLDER_CLOSE.len_utf8()).min(after.len())..];
     }
-    out.push_str(rest);
-    out
+    pieces.push((rest, None));
+    pieces
 }
 
 /// Replaces each site-path link placeholder in the `href` or `src` attributes of `html`
@@ -478,7 +476,10 @@ mod tests {
         let marks: Vec<String> = (0..markdown.citations.len())
             .map(|i| format!("<sup>{}</sup>", i + 1))
             .collect();
-        let html = fill_citations(&markdown.html, |i| &marks[i]);
+        let html: String = cut_at_citations(&markdown.html)
+            .into_iter()
+            .flat_map(|(text, group)| [text, group.map_or("", |i| marks[i].as_str())])
+            .collect();
         assert_eq!(
             html,
             "<p>Intro.</p>\n<p>A claim <sup>1</sup> and <sup>2</sup>.</p>\n"

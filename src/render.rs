@@ -18,10 +18,11 @@ use crate::diagnostic::{Diagnostic, Problem};
 use crate::disclosure::{Disclosure, disclosures};
 use crate::ingest::{BlockKind, Source};
 use crate::links::{LinkStyle, up_to_root};
-use crate::markdown::{fill_citations, fill_site_links};
+use crate::markdown::{cut_at_citations, fill_site_links};
 use crate::parse::{Fragment, Site};
 use crate::provenance::Provenance;
 use crate::resolve::{Resolved, ResolvedCitation, SourceEntry};
+use crate::splice::Splices;
 use crate::theme::Theme;
 use crate::write::Sink;
 use pulldown_cmark_escape::{escape_href, escape_html};
@@ -135,9 +136,11 @@ struct AppendixItem<'a> {
     title: &'a str,
     #[serde(skip)]
     disclosures: Vec<Disclosure>,
+    /// The placeholder of `html` (see [`crate::splice`]).
+    entry: String,
     /// `source_entry.html` rendered for this source (kept in the memo: not copied).
-    #[serde(serialize_with = "serialize_utf8")]
-    entry: bytes::Bytes,
+    #[serde(skip)]
+    html: bytes::Bytes,
     /// The entry's key in the render memo, when there is one.
     #[serde(skip)]
     key: Option<u128>,
@@ -245,6 +248,13 @@ struct CitedView {
 /// Beyond this many sources the coverage is a list per part, not a table: a table
 /// wider than that is unreadable, and its size grows with parts × sources.
 const COVERAGE_TABLE_MAX_SOURCES: usize = 40;
+
+/// How many citation groups a part of a fragment's HTML holds (see
+/// [`Renderer::fragment_parts`]): enough that a part is worth a task of its own.
+const CITATIONS_PER_PART: usize = 256;
+
+/// About how many bytes a citation group's HTML takes, to size the parts it goes into.
+const GROUP_SIZE_GUESS: usize = 512;
 
 #[derive(Serialize)]
 struct QuestionView<'a> {
@@ -382,14 +392,21 @@ impl<'a> Renderer<'a> {
             sink.put(file).map_err(|error| write_error(&path, &error))?;
             Ok(path)
         };
-        // One parallel run for all, the briefing first: the source pages keep the other
-        // threads busy while one renders the briefing, which can take longer than all of
-        // them together.
-        let results: Vec<Result<String, Diagnostic>> = self
+        // The site-wide pages side by side first, then the source pages: the big pages'
+        // buffers are freed before the many small pages are made on the same threads,
+        // which keeps a large site's peak memory down.
+        let (site_wide, sources): (Vec<_>, Vec<_>) = self
             .page_jobs()
-            .into_par_iter()
-            .map(|(output, job)| put(self.render_job(output, job)))
-            .collect();
+            .into_iter()
+            .partition(|(_, job)| !matches!(job, PageJob::Source(_)));
+        let mut results: Vec<Result<String, Diagnostic>> =
+            Vec::with_capacity(self.site.sources.len() + site_wide.len());
+        for jobs in [site_wide, sources] {
+            results.par_extend(
+                jobs.into_par_iter()
+                    .map(|(output, job)| put(self.render_job(output, job))),
+            );
+        }
         let (paths, errors): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
         if errors.is_empty() {
             Ok(paths.into_iter().map(Result::unwrap).collect())
@@ -442,6 +459,7 @@ impl<'a> Renderer<'a> {
         PageContext {
             context: tera::Context::new(),
             key: self.memo.map(|_| Xxh3::new()),
+            splices: Splices::default(),
         }
     }
 
@@ -452,6 +470,7 @@ impl<'a> Renderer<'a> {
         PageContext {
             context: tera::Context::new(),
             key: None,
+            splices: Splices::default(),
         }
     }
 
@@ -463,12 +482,18 @@ impl<'a> Renderer<'a> {
         output: String,
         context: PageContext,
     ) -> Result<OutputFile, Diagnostic> {
-        let PageContext { context, key } = context;
+        let PageContext {
+            context,
+            key,
+            splices,
+        } = context;
         let key = key.map(|mut key| {
             template.hash(&mut key);
             key.digest128()
         });
-        self.memoized(output, key, || self.render_to_string(template, &context))
+        self.memoized(output, key, || {
+            self.render_spliced(template, &context, &splices)
+        })
     }
 
     /// The page `output` from the memo if it was made with `key`, else `render`ed (and
@@ -477,7 +502,7 @@ impl<'a> Renderer<'a> {
         &self,
         output: String,
         key: Option<u128>,
-        render: impl Fn() -> Result<String, Diagnostic>,
+        render: impl Fn() -> Result<Vec<u8>, Diagnostic>,
     ) -> Result<OutputFile, Diagnostic> {
         let (bytes, reused) = self.remembered(&output, key, render)?;
         if let (Some((memo, _)), true) = (self.memo, reused) {
@@ -496,10 +521,10 @@ impl<'a> Renderer<'a> {
         &self,
         name: &str,
         key: Option<u128>,
-        render: impl Fn() -> Result<String, Diagnostic>,
+        render: impl Fn() -> Result<Vec<u8>, Diagnostic>,
     ) -> Result<(bytes::Bytes, bool), Diagnostic> {
         let Some(((memo, site), page)) = self.memo.zip(key) else {
-            return Ok((bytes::Bytes::from(render()?.into_bytes()), false));
+            return Ok((bytes::Bytes::from(render()?), false));
         };
         let mut key = Xxh3::new();
         (site, page).hash(&mut key);
@@ -533,18 +558,44 @@ impl<'a> Renderer<'a> {
             .map_err(|error| template_error(format!("<theme>/templates/{template}"), &error))
     }
 
+    /// Renders `template` with `context`, and puts the pieces its placeholders stand for
+    /// in their places.
+    fn render_spliced(
+        &self,
+        template: &str,
+        context: &tera::Context,
+        splices: &Splices,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        Ok(splices.fill(&self.render_to_string(template, context)?))
+    }
+
     /// A fragment's HTML with its citations filled in, for the page at `page`.
     fn fragment_html(&self, fragment: &Fragment, page: &str) -> String {
+        self.fragment_parts(fragment, page).concat()
+    }
+
+    /// [`Renderer::fragment_html`] in parts, which joined are the HTML. The briefing of
+    /// a large story has thousands of citations: each part is a run of them, made in
+    /// parallel with the others.
+    fn fragment_parts(&self, fragment: &Fragment, page: &str) -> Vec<String> {
         let html = fill_site_links(&fragment.markdown.html, |path| {
             self.links.link_to_target(page, path)
         });
-        // The briefing of a large story has thousands of citations: make them in parallel.
         let appendix = self.appendix_link(page);
-        let groups: Vec<String> = (0..fragment.markdown.citations.len())
-            .into_par_iter()
-            .map(|index| self.group_html(fragment, index, &appendix))
-            .collect();
-        fill_citations(&html, |index| groups.get(index).map_or("", String::as_str))
+        cut_at_citations(&html)
+            .par_chunks(CITATIONS_PER_PART)
+            .map(|run| {
+                let text: usize = run.iter().map(|(text, _)| text.len()).sum();
+                let mut part = String::with_capacity(text + GROUP_SIZE_GUESS * run.len());
+                for (text, group) in run {
+                    part.push_str(text);
+                    if let Some(index) = group {
+                        self.push_group(&mut part, fragment, *index, &appendix);
+                    }
+                }
+                part
+            })
+            .collect()
     }
 
     /// The link to the appendix from the page at `page`, to which a citation adds
@@ -559,23 +610,30 @@ impl<'a> Renderer<'a> {
     /// The HTML of citation group `index` of `fragment`, on a page whose link to the
     /// appendix is `appendix` (see [`Renderer::appendix_link`]).
     fn group_html(&self, fragment: &Fragment, index: usize, appendix: &str) -> String {
-        let key = (fragment.file, fragment.markdown.citations[index].span.start);
+        let mut html = String::new();
+        self.push_group(&mut html, fragment, index, appendix);
+        html
+    }
+
+    /// Appends [`Renderer::group_html`] to `html`.
+    fn push_group(&self, html: &mut String, fragment: &Fragment, index: usize, appendix: &str) {
+        let Some(group) = fragment.markdown.citations.get(index) else {
+            return;
+        };
         let citations = self
             .resolved
             .groups
-            .get(&key)
+            .get(&(fragment.file, group.span.start))
             .map_or(&[][..], Vec::as_slice);
-        let mut html = String::with_capacity(400 * citations.len());
         html.push_str("<sup class=\"citations\">");
         for citation in citations {
             let source = &self.site.sources[citation.source];
             let quote = citation
                 .quote
                 .map(|q| self.resolved.entry(citation.source).quotes[q].text.as_str());
-            push_citation(&mut html, source, citation, appendix, quote);
+            push_citation(html, source, citation, appendix, quote);
         }
         html.push_str("</sup>");
-        html
     }
 
     fn disagreements(&self) -> Vec<DisagreementView<'_>> {
@@ -693,7 +751,8 @@ impl<'a> Renderer<'a> {
         context.insert("published", &meta.published.as_ref().map(DateView::from));
         context.insert("updated", &meta.updated.as_ref().map(DateView::from));
         context.insert("updates", &updates);
-        context.insert("content", &self.fragment_html(&self.site.briefing.body, ""));
+        let content = self.fragment_parts(&self.site.briefing.body, "");
+        context.insert_html("content", content);
         context.insert("references", &self.references());
         context.insert("disagreements", &self.disagreements());
         context.insert("no_primary_source", &self.no_primary_source_note());
@@ -724,7 +783,7 @@ impl<'a> Renderer<'a> {
         });
         let (json, _) = self.remembered("index.html#json-ld", key, || {
             let json_ld = crate::metadata::news_article(self.site, self.resolved, url);
-            Ok(crate::metadata::script_json(&json_ld))
+            Ok(crate::metadata::script_json(&json_ld).into_bytes())
         })?;
         // Made from a string.
         Ok(String::from_utf8_lossy(&json).into_owned())
@@ -910,13 +969,16 @@ impl<'a> Renderer<'a> {
     /// on the source's page), in parallel: a briefing may have thousands of sources.
     fn appendix(&self, output: String) -> Result<OutputFile, Diagnostic> {
         let path = "sources/";
-        let items: Vec<AppendixItem> = self
+        let mut items: Vec<AppendixItem> = self
             .resolved
             .entries
             .par_iter()
             .map(|entry| self.appendix_item(entry, path))
             .collect::<Result<_, _>>()?;
         let mut context = self.context();
+        for item in &mut items {
+            item.entry = context.splices.hold(item.html.clone());
+        }
         context.insert(
             "page",
             &self.page_view(path, "Sources", &self.site.config.description),
@@ -953,14 +1015,17 @@ impl<'a> Renderer<'a> {
             let mut context = tera::Context::new();
             context.insert("source", &self.source_view(entry, path));
             context.insert("on_source_page", &false);
-            self.render_to_string("source_entry.html", &context)
+            Ok(self
+                .render_to_string("source_entry.html", &context)?
+                .into_bytes())
         })?;
         Ok(AppendixItem {
             number: entry.number,
             anchor,
             title: source_title(source),
             disclosures: disclosures(&source.meta.notes),
-            entry: html,
+            entry: String::new(),
+            html,
             key,
         })
     }
@@ -979,14 +1044,13 @@ impl<'a> Renderer<'a> {
                 view.title, self.site.config.title
             );
             let mut context = tera::Context::new();
+            let mut splices = Splices::default();
+            let text = source_text_html(source, entry, self.site.config.source_text);
             context.insert("page", &self.page_view(&path, view.title, &description));
-            context.insert(
-                "text",
-                &source_text_html(source, entry, self.site.config.source_text),
-            );
+            context.insert("text", &splices.hold(text));
             context.insert("source", &view);
             context.insert("on_source_page", &true);
-            self.render_to_string("source.html", &context)
+            self.render_spliced("source.html", &context, &splices)
         })
     }
 
@@ -1014,18 +1078,12 @@ enum PageJob<'p> {
     Source(usize),
 }
 
-/// Serializes bytes made from a string (rendered output) as that string.
-fn serialize_utf8<S: serde::Serializer>(
-    bytes: &bytes::Bytes,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(std::str::from_utf8(bytes).map_err(serde::ser::Error::custom)?)
-}
-
 /// A page's Tera context and, when the memo is in use, a hash of what went into it.
 struct PageContext {
     context: tera::Context,
     key: Option<Xxh3>,
+    /// The finished HTML its placeholders stand for.
+    splices: Splices,
 }
 
 impl PageContext {
@@ -1041,6 +1099,19 @@ impl PageContext {
         if let Some(hasher) = &mut self.key {
             (name, key).hash(hasher);
         }
+    }
+
+    /// Inserts finished HTML, given in parts, to be spliced into the page after
+    /// rendering (see [`crate::splice`]).
+    fn insert_html(&mut self, name: &'static str, parts: Vec<String>) {
+        if let Some(key) = &mut self.key {
+            (name, &parts).hash(key);
+        }
+        let placeholders: String = parts
+            .into_iter()
+            .map(|part| self.splices.hold(part))
+            .collect();
+        self.context.insert(name, &placeholders);
     }
 
     fn insert<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {

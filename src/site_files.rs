@@ -250,7 +250,9 @@ fn briefing_json(
             });
             let name = format!("briefing.json#{}", source.id);
             let made = memo.remember(&name, key, || {
-                Ok::<_, std::convert::Infallible>(pretty(&SourceData::new(site, entry), 2))
+                Ok::<_, std::convert::Infallible>(
+                    pretty(&SourceData::new(site, entry), 2).into_bytes(),
+                )
             });
             match made {
                 Ok((json, _)) => json,
@@ -318,34 +320,60 @@ fn briefing_json(
             })
         })
         .collect();
-    let fields: [(&str, Vec<u8>); 12] = [
-        ("coverage", pretty(&coverage, 1).into()),
-        ("disagreements", pretty(&disagreements, 1).into()),
-        ("faq", pretty(&faq, 1).into()),
+    let fields: [(&str, Printed); 12] = [
+        ("coverage", Printed::Text(pretty(&coverage, 1))),
+        ("disagreements", Printed::Text(pretty(&disagreements, 1))),
+        ("faq", Printed::Text(pretty(&faq, 1))),
         (
             "has_primary_source",
-            pretty(&provenance.has_primary_source, 1).into(),
+            Printed::Text(pretty(&provenance.has_primary_source, 1)),
         ),
-        ("published", pretty(&meta.published, 1).into()),
-        ("sources", pretty_array(&sources, 1)),
-        ("summary", pretty(&meta.summary, 1).into()),
-        ("timeline", pretty(&timeline, 1).into()),
-        ("title", pretty(&meta.title, 1).into()),
-        ("updated", pretty(&meta.updated, 1).into()),
-        ("updates", pretty(&updates, 1).into()),
-        ("url", pretty(&base, 1).into()),
+        ("published", Printed::Text(pretty(&meta.published, 1))),
+        ("sources", Printed::Array(sources)),
+        ("summary", Printed::Text(pretty(&meta.summary, 1))),
+        ("timeline", Printed::Text(pretty(&timeline, 1))),
+        ("title", Printed::Text(pretty(&meta.title, 1))),
+        ("updated", Printed::Text(pretty(&meta.updated, 1))),
+        ("updates", Printed::Text(pretty(&updates, 1))),
+        ("url", Printed::Text(pretty(&base, 1))),
     ];
     let mut text = Vec::with_capacity(fields.iter().map(|(_, v)| v.len() + 32).sum());
     text.extend_from_slice(b"{\n");
     for (index, (name, value)) in fields.iter().enumerate() {
-        for piece in [b"  \"", name.as_bytes(), b"\": ", value] {
+        for piece in [b"  \"", name.as_bytes(), b"\": "] {
             text.extend_from_slice(piece);
         }
+        value.write(&mut text, 1);
         let comma = index + 1 < fields.len();
         text.extend_from_slice(if comma { b",\n" } else { b"\n" });
     }
     text.extend_from_slice(b"}\n");
     text
+}
+
+/// A field's value in briefing.json, pretty-printed: the sources' array is written
+/// straight from its items into the file, rather than copied whole first.
+enum Printed {
+    Text(String),
+    Array(Vec<bytes::Bytes>),
+}
+
+impl Printed {
+    /// About how many bytes it takes.
+    fn len(&self) -> usize {
+        match self {
+            Printed::Text(text) => text.len(),
+            Printed::Array(items) => items.iter().map(|i| i.len() + 8).sum(),
+        }
+    }
+
+    /// Appends it to `out`, `depth` levels deep.
+    fn write(&self, out: &mut Vec<u8>, depth: usize) {
+        match self {
+            Printed::Text(text) => out.extend_from_slice(text.as_bytes()),
+            Printed::Array(items) => push_pretty_array(out, items, depth),
+        }
+    }
 }
 
 /// `value` as serde_json pretty-prints it `depth` levels deep in a document: lines
@@ -360,12 +388,12 @@ fn pretty(value: &impl Serialize, depth: usize) -> String {
 
 /// An array of `items`, each already pretty-printed one level deeper than the array
 /// (see [`pretty`]), as serde_json pretty-prints it `depth` levels deep.
-fn pretty_array(items: &[bytes::Bytes], depth: usize) -> Vec<u8> {
+fn push_pretty_array(text: &mut Vec<u8>, items: &[bytes::Bytes], depth: usize) {
     if items.is_empty() {
-        return b"[]".to_vec();
+        text.extend_from_slice(b"[]");
+        return;
     }
     let inner = "  ".repeat(depth + 1);
-    let mut text = Vec::with_capacity(items.iter().map(|i| i.len() + inner.len() + 2).sum());
     text.extend_from_slice(b"[\n");
     for (index, item) in items.iter().enumerate() {
         text.extend_from_slice(inner.as_bytes());
@@ -375,7 +403,6 @@ fn pretty_array(items: &[bytes::Bytes], depth: usize) -> Vec<u8> {
     }
     text.extend_from_slice("  ".repeat(depth).as_bytes());
     text.push(b']');
-    text
 }
 
 #[cfg(test)]
@@ -391,12 +418,17 @@ mod tests {
         ];
         let whole = serde_json::to_string_pretty(&json!({ "a": items, "z": true })).unwrap();
         let kept: Vec<bytes::Bytes> = items.iter().map(|i| pretty(i, 2).into()).collect();
+        let array = |items: &[bytes::Bytes]| {
+            let mut text = Vec::new();
+            push_pretty_array(&mut text, items, 1);
+            String::from_utf8(text).unwrap()
+        };
         let pieces = format!(
             "{{\n  \"a\": {},\n  \"z\": {}\n}}",
-            String::from_utf8(pretty_array(&kept, 1)).unwrap(),
+            array(&kept),
             pretty(&true, 1)
         );
         assert_eq!(pieces, whole);
-        assert_eq!(pretty_array(&[], 1), b"[]");
+        assert_eq!(array(&[]), "[]");
     }
 }
