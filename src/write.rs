@@ -207,7 +207,25 @@ fn remove_if_present(path: &Path) -> io::Result<()> {
 fn unchanged(path: &Path, bytes: &[u8]) -> bool {
     let same_size = std::fs::symlink_metadata(path)
         .is_ok_and(|meta| meta.is_file() && meta.len() == bytes.len() as u64);
-    same_size && std::fs::read(path).is_ok_and(|old| old == bytes)
+    same_size && std::fs::File::open(path).is_ok_and(|file| holds(file, bytes))
+}
+
+/// Whether `reader` holds exactly `bytes`, read a piece at a time: a page can be
+/// megabytes, and reading it whole would double its memory while it is compared.
+fn holds(mut reader: impl io::Read, bytes: &[u8]) -> bool {
+    let mut buffer = vec![0; bytes.len().clamp(1, 64 * 1024)];
+    let mut rest = bytes;
+    loop {
+        match reader.read(&mut buffer) {
+            Ok(0) => return rest.is_empty(),
+            Ok(read) if read <= rest.len() && buffer[..read] == rest[..read] => {
+                rest = &rest[read..];
+            }
+            Ok(_) => return false,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
+    }
 }
 
 /// Moves the dot entries of the old output that the new one does not have (the build
@@ -299,6 +317,18 @@ mod tests {
     }
 
     #[cfg(unix)]
+    #[test]
+    fn contents_are_compared_a_piece_at_a_time_to_the_last_byte() {
+        let long: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        assert!(holds(&long[..], &long));
+        let mut changed = long.clone();
+        *changed.last_mut().unwrap() ^= 1;
+        assert!(!holds(&long[..], &changed));
+        assert!(!holds(&long[..100], &long));
+        assert!(!holds(&long[..], &long[..100]));
+        assert!(holds(&b""[..], b""));
+    }
+
     #[test]
     fn files_whose_bytes_are_unchanged_are_not_written_again() {
         use std::os::unix::fs::MetadataExt;
