@@ -50,7 +50,7 @@ fn normalize_into(text: &str, out: &mut String, mut origins: Option<&mut Vec<usi
         let at = offset;
         offset += c.len_utf8();
         let mapped: &str = match c {
-            '\u{ad}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}' => continue,
+            c if INVISIBLE.contains(&c) => continue,
             c if c.is_whitespace() => {
                 if !out.is_empty() && !out.ends_with('-') && pending_space.is_none() {
                     pending_space = Some(at);
@@ -159,9 +159,20 @@ fn longest_word(quote: &str) -> &str {
         .unwrap_or("")
 }
 
-/// Whether `text` has a character normalizing removes, which may split a word.
+/// The characters normalizing removes, which may split a word (`Micro\u{ad}soft`).
+const INVISIBLE: [char; 5] = ['\u{ad}', '\u{200b}', '\u{200c}', '\u{200d}', '\u{feff}'];
+
+/// Whether `text` has one of the [`INVISIBLE`] characters. Read as bytes: every block
+/// of every source is asked, and a search by `char` decodes all of them.
 fn has_invisible(text: &str) -> bool {
-    text.contains(['\u{ad}', '\u{200b}', '\u{200c}', '\u{200d}', '\u{feff}'])
+    let bytes = text.as_bytes();
+    // The UTF-8 lead bytes of the invisible characters, then the rest of each.
+    memchr::memchr3_iter(0xc2, 0xe2, 0xef, bytes).any(|at| {
+        matches!(
+            bytes[at..],
+            [0xc2, 0xad, ..] | [0xe2, 0x80, 0x8b..=0x8d, ..] | [0xef, 0xbb, 0xbf, ..]
+        )
+    })
 }
 
 /// Maps a range of `block`'s normalized text back to the block's original bytes.
@@ -183,6 +194,26 @@ fn locate(block_text: &str, block: usize, range: Range<usize>) -> QuoteHit {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invisible_characters_are_found_among_other_non_ascii_ones() {
+        for invisible in INVISIBLE {
+            for text in [
+                format!("{invisible}"),
+                format!("“quoted”—{invisible}"),
+                format!("co{invisible}operate ½ €"),
+            ] {
+                assert!(has_invisible(&text), "{text:?}");
+            }
+        }
+        for text in [
+            "",
+            "plain",
+            "“curly” — dashes … ½ € \u{2060} \u{200e} \u{ff}",
+        ] {
+            assert!(!has_invisible(text), "{text:?}");
+        }
+    }
 
     #[test]
     fn normalizes_whitespace_quotes_and_dashes() {
