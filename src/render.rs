@@ -744,8 +744,10 @@ impl<'a> Renderer<'a> {
             .as_deref()
             .unwrap_or(&self.site.config.description);
         let mut page = self.page_view("", &meta.title, description);
-        page.json_ld = Some(self.briefing_json_ld(&page.canonical)?);
         let mut context = self.unmemoized_context();
+        // It cites every source: spliced, like the body.
+        let json_ld = self.briefing_json_ld(&page.canonical)?;
+        page.json_ld = Some(context.splices.hold(json_ld));
         context.insert("page", &page);
         context.insert("summary", &meta.summary);
         context.insert("published", &meta.published.as_ref().map(DateView::from));
@@ -769,10 +771,9 @@ impl<'a> Renderer<'a> {
         self.render("briefing.html", output, context)
     }
 
-    /// The note shown when no source is a primary source, if none is.
     /// The briefing's JSON-LD (a NewsArticle citing every source), from the memo while
     /// the briefing's front matter and the sources, in their order, are unchanged.
-    fn briefing_json_ld(&self, url: &str) -> Result<String, Diagnostic> {
+    fn briefing_json_ld(&self, url: &str) -> Result<bytes::Bytes, Diagnostic> {
         let key = self.memo.map(|_| {
             let mut key = Xxh3::new();
             (format!("{:?}", self.site.briefing.meta), url).hash(&mut key);
@@ -785,10 +786,10 @@ impl<'a> Renderer<'a> {
             let json_ld = crate::metadata::news_article(self.site, self.resolved, url);
             Ok(crate::metadata::script_json(&json_ld).into_bytes())
         })?;
-        // Made from a string.
-        Ok(String::from_utf8_lossy(&json).into_owned())
+        Ok(json)
     }
 
+    /// The note shown when no source is a primary source, if none is.
     fn no_primary_source_note(&self) -> Option<&str> {
         (!self.provenance.has_primary_source)
             .then_some(self.site.config.no_primary_source_note.as_str())
