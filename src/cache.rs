@@ -186,10 +186,15 @@ struct QuoteSearch {
 impl QuoteCache {
     /// The hits of `quotes` (normalized) in `source`, if these very quotes were searched
     /// for in this very source before.
-    pub fn get(&self, source: &Arc<Source>, quotes: &[String]) -> Option<&[Option<QuoteHit>]> {
+    pub fn get<'q>(
+        &self,
+        source: &Arc<Source>,
+        quotes: impl ExactSizeIterator<Item = &'q str>,
+    ) -> Option<&[Option<QuoteHit>]> {
         let search = self.entries.get(&source.id)?;
-        (Arc::ptr_eq(&search.source, source) && search.quotes == quotes)
-            .then_some(search.hits.as_slice())
+        let same_quotes = search.quotes.len() == quotes.len()
+            && search.quotes.iter().zip(quotes).all(|(a, b)| a == b);
+        (Arc::ptr_eq(&search.source, source) && same_quotes).then_some(search.hits.as_slice())
     }
 
     /// Remembers where `quotes` were found in `source`.

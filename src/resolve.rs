@@ -118,7 +118,8 @@ pub fn resolve_with(
         .map(|(i, s)| (s.id.as_str(), i))
         .collect();
     let mut resolved = Resolved::default();
-    let mut entry_of: HashMap<usize, usize> = HashMap::new();
+    // Each source's appendix entry, once it has one.
+    let mut entry_of: Vec<Option<usize>> = vec![None; site.sources.len()];
     let mut pending: Vec<Vec<PendingQuote>> = site.sources.iter().map(|_| Vec::new()).collect();
 
     for (page, fragment) in site.fragments() {
@@ -142,9 +143,7 @@ pub fn resolve_with(
                     );
                     continue;
                 };
-                let entry_index = *entry_of
-                    .entry(source)
-                    .or_insert_with(|| resolved.number(source));
+                let entry_index = *entry_of[source].get_or_insert_with(|| resolved.number(source));
                 let entry = &mut resolved.entries[entry_index];
                 let anchor = format!("cite-{}-{}", entry.number, entry.backlinks.len() + 1);
                 entry.backlinks.push(BackLink {
@@ -186,22 +185,17 @@ pub fn resolve_with(
                 .insert((fragment.file, group.span.start), items);
         }
     }
-    number_uncited_sources(site, &mut resolved, &mut entry_of);
+    number_uncited_sources(&mut resolved, entry_of);
     find_quotes(site, &mut resolved, &pending, quotes, diagnostics);
     resolved
 }
 
-fn number_uncited_sources(
-    site: &Site,
-    resolved: &mut Resolved,
-    entry_of: &mut HashMap<usize, usize>,
-) {
-    for source in 0..site.sources.len() {
-        entry_of
-            .entry(source)
-            .or_insert_with(|| resolved.number(source));
-    }
-    resolved.entry_of_source = (0..site.sources.len()).map(|s| entry_of[&s]).collect();
+fn number_uncited_sources(resolved: &mut Resolved, entry_of: Vec<Option<usize>>) {
+    resolved.entry_of_source = entry_of
+        .into_iter()
+        .enumerate()
+        .map(|(source, entry)| entry.unwrap_or_else(|| resolved.number(source)))
+        .collect();
 }
 
 /// Searches every source for its quotes, in parallel, unless `cache` knows where they
@@ -222,10 +216,10 @@ fn find_quotes(
                 return (Vec::new(), false);
             }
             let source = &site.sources[source];
-            let normalized: Vec<String> = quotes.iter().map(|q| q.normalized.clone()).collect();
-            if let Some(hits) = cache.get(source, &normalized) {
+            if let Some(hits) = cache.get(source, quotes.iter().map(|q| q.normalized.as_str())) {
                 return (hits.to_vec(), false);
             }
+            let normalized: Vec<String> = quotes.iter().map(|q| q.normalized.clone()).collect();
             let blocks: Vec<&str> = source.blocks.iter().map(|b| b.text.as_str()).collect();
             (quote::find_quotes(&blocks, &normalized), true)
         })
