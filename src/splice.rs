@@ -5,17 +5,32 @@
 //! its output, growing the output as it goes; spliced, each piece is copied once, into a
 //! page allocated at its final size.
 //!
-//! A placeholder is a number between two Unicode noncharacters, which text meant for
-//! interchange never holds, and which HTML escaping leaves as they are. A template must
+//! A placeholder is a number between two Unicode noncharacters, which HTML escaping
+//! leaves as they are, with a random key drawn once per process: a source's text or
+//! title that holds the same characters cannot stand for a piece. A template must
 //! print a spliced value as it is (`{{ content | safe }}`): a filter that reads the text
 //! (`truncate`, `wordcount`) would see the placeholder, not the HTML.
 
 use bytes::Bytes;
+use std::hash::{BuildHasher, Hasher};
+use std::sync::OnceLock;
 
 /// Opens a placeholder.
 const OPEN: char = '\u{fdd0}';
 /// Closes a placeholder.
 const CLOSE: char = '\u{fdd1}';
+
+/// The key every placeholder of this process carries, 16 hexadecimal digits.
+fn key() -> &'static str {
+    static KEY: OnceLock<String> = OnceLock::new();
+    // The standard library's hasher keys are random: an empty hash of them is too.
+    KEY.get_or_init(|| {
+        let random = std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish();
+        format!("{random:016x}")
+    })
+}
 
 /// The pieces held for one page, in the order of their placeholders' numbers.
 #[derive(Debug, Default)]
@@ -26,7 +41,7 @@ pub struct Splices {
 impl Splices {
     /// Holds `html` for the page, returning the placeholder for its template.
     pub fn hold(&mut self, html: impl Into<Bytes>) -> String {
-        let placeholder = format!("{OPEN}{}{CLOSE}", self.pieces.len());
+        let placeholder = format!("{OPEN}{}{}{CLOSE}", key(), self.pieces.len());
         self.pieces.push(html.into());
         placeholder
     }
@@ -56,13 +71,14 @@ impl Splices {
 
     /// The piece whose placeholder `text` starts with, and the placeholder's length.
     fn piece_at(&self, text: &str) -> Option<(&Bytes, usize)> {
-        let number = &text[OPEN.len_utf8()..];
+        let number = text[OPEN.len_utf8()..].strip_prefix(key())?;
         let digits = number.bytes().take_while(u8::is_ascii_digit).count();
         if !number[digits..].starts_with(CLOSE) {
             return None;
         }
         let piece = self.pieces.get(number[..digits].parse::<usize>().ok()?)?;
-        Some((piece, OPEN.len_utf8() + digits + CLOSE.len_utf8()))
+        let length = OPEN.len_utf8() + key().len() + digits + CLOSE.len_utf8();
+        Some((piece, length))
     }
 }
 
@@ -86,12 +102,12 @@ mod tests {
     fn text_that_only_looks_like_a_placeholder_stays_as_it_is() {
         let mut splices = Splices::default();
         let held = splices.hold("piece".to_string());
-        let text = format!("{OPEN}{OPEN}7{CLOSE} {OPEN}x{CLOSE} {OPEN}12 {held}{OPEN}");
-        let filled = String::from_utf8(splices.fill(&text)).unwrap();
-        assert_eq!(
-            filled,
-            format!("{OPEN}{OPEN}7{CLOSE} {OPEN}x{CLOSE} {OPEN}12 piece{OPEN}")
+        let key = key();
+        let lookalikes = format!(
+            "{OPEN}{OPEN}{key}7{CLOSE} {OPEN}{key}x{CLOSE} {OPEN}{key}12 {OPEN}0{CLOSE} {OPEN}"
         );
+        let filled = String::from_utf8(splices.fill(&format!("{lookalikes}{held}"))).unwrap();
+        assert_eq!(filled, format!("{lookalikes}piece"));
     }
 
     #[test]
