@@ -114,6 +114,13 @@ fn settings(args: &[String]) -> Settings {
             "--outputs" => {
                 let list = args.next().expect("--outputs takes a list: tmpfs,disk");
                 settings.outputs = list.split(',').map(|o| o.trim().to_string()).collect();
+                if let Some(other) = settings
+                    .outputs
+                    .iter()
+                    .find(|o| !["tmpfs", "disk"].contains(&o.as_str()))
+                {
+                    panic!("--outputs takes tmpfs, disk or both, not {other:?}");
+                }
             }
             _ => {} // cargo bench passes `--bench`
         }

@@ -106,7 +106,8 @@ struct PageView<'a> {
     og_type: &'static str,
     /// When the page's content last changed (see [`crate::history`]).
     last_updated: Option<DateView>,
-    /// The page's JSON-LD, ready to stand in a `<script>` element.
+    /// The page's JSON-LD, ready to stand in a `<script>` element (on the briefing, the
+    /// placeholder of it: see [`crate::splice`]).
     json_ld: Option<String>,
     /// Asks search engines not to index the page (the 404 page).
     noindex: bool,
@@ -249,8 +250,8 @@ struct CitedView {
 /// wider than that is unreadable, and its size grows with parts × sources.
 const COVERAGE_TABLE_MAX_SOURCES: usize = 40;
 
-/// How many citation groups a part of a fragment's HTML holds (see
-/// [`Renderer::fragment_parts`]): enough that a part is worth a task of its own.
+/// How many citation groups a part of a fragment's HTML holds, each with the HTML before
+/// it (see [`Renderer::fragment_parts`]): enough that a part is worth a task of its own.
 const CITATIONS_PER_PART: usize = 256;
 
 /// About how many bytes a citation group's HTML takes, to size the parts it goes into.
@@ -1083,7 +1084,10 @@ enum PageJob<'p> {
 struct PageContext {
     context: tera::Context,
     key: Option<Xxh3>,
-    /// The finished HTML its placeholders stand for.
+    /// The finished HTML its placeholders stand for. The pieces are not in `key`: a
+    /// memoized page that holds one must key it some other way (the appendix keys its
+    /// entries with theirs, [`PageContext::insert_keyed`]; [`PageContext::insert_html`]
+    /// hashes what it holds).
     splices: Splices,
 }
 

@@ -73,7 +73,9 @@ impl Splices {
     fn piece_at(&self, text: &str) -> Option<(&Bytes, usize)> {
         let number = text[OPEN.len_utf8()..].strip_prefix(key())?;
         let digits = number.bytes().take_while(u8::is_ascii_digit).count();
-        if !number[digits..].starts_with(CLOSE) {
+        // Only the number as `hold` writes it: no leading zero.
+        let canonical = digits == 1 || !number.starts_with('0');
+        if !canonical || !number[digits..].starts_with(CLOSE) {
             return None;
         }
         let piece = self.pieces.get(number[..digits].parse::<usize>().ok()?)?;
@@ -104,7 +106,7 @@ mod tests {
         let held = splices.hold("piece".to_string());
         let key = key();
         let lookalikes = format!(
-            "{OPEN}{OPEN}{key}7{CLOSE} {OPEN}{key}x{CLOSE} {OPEN}{key}12 {OPEN}0{CLOSE} {OPEN}"
+            "{OPEN}{OPEN}{key}7{CLOSE} {OPEN}{key}x{CLOSE} {OPEN}{key}12 {OPEN}0{CLOSE} {OPEN}{key}00{CLOSE} {OPEN}"
         );
         let filled = String::from_utf8(splices.fill(&format!("{lookalikes}{held}"))).unwrap();
         assert_eq!(filled, format!("{lookalikes}piece"));

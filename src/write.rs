@@ -316,19 +316,33 @@ mod tests {
         assert_eq!(leftovers, ["public"]);
     }
 
-    #[cfg(unix)]
+    /// Reads at most 7 bytes a call, as a reader may.
+    struct Trickle<'b>(&'b [u8]);
+
+    impl io::Read for Trickle<'_> {
+        fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+            let n = buffer.len().min(7).min(self.0.len());
+            buffer[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
     #[test]
     fn contents_are_compared_a_piece_at_a_time_to_the_last_byte() {
         let long: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
         assert!(holds(&long[..], &long));
+        assert!(holds(Trickle(&long), &long));
         let mut changed = long.clone();
         *changed.last_mut().unwrap() ^= 1;
         assert!(!holds(&long[..], &changed));
+        assert!(!holds(Trickle(&long), &changed));
         assert!(!holds(&long[..100], &long));
         assert!(!holds(&long[..], &long[..100]));
         assert!(holds(&b""[..], b""));
     }
 
+    #[cfg(unix)]
     #[test]
     fn files_whose_bytes_are_unchanged_are_not_written_again() {
         use std::os::unix::fs::MetadataExt;
