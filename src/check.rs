@@ -133,8 +133,7 @@ fn broken(
     path: &str,
     href: &str,
 ) -> Option<Problem> {
-    let page_dir = &path[..path.rfind('/').map_or(0, |i| i + 1)];
-    match site.resolve(page_dir, href) {
+    match site.resolve(path, href) {
         Target::Outside => None,
         Target::Missing => Some(Problem::BrokenLink {
             href: href.to_string(),
@@ -171,9 +170,15 @@ struct Resolver<'a> {
 }
 
 impl Resolver<'_> {
-    /// Resolves `href` found on a page in the folder `page_dir` (a site path).
-    fn resolve(&self, page_dir: &str, href: &str) -> Target {
+    /// Resolves `href` found on the page at `page` (a site path: `faq/index.html`).
+    fn resolve(&self, page: &str, href: &str) -> Target {
         let href = href.trim();
+        if href.is_empty() || href.starts_with(['#', '?']) {
+            // `#top`, `?q#top`: this very page, whatever its name (`404.html`).
+            let fragment = href.split_once('#').map(|(_, f)| decode(f));
+            return Target::File(page.to_string(), fragment.filter(|f| !f.is_empty()));
+        }
+        let page_dir = &page[..page.rfind('/').map_or(0, |i| i + 1)];
         let base_path = crate::config::url_path(self.base_url);
         let (from, relative) = if let Some(rest) = href.strip_prefix(self.base_url) {
             ("", rest)
@@ -193,10 +198,10 @@ impl Resolver<'_> {
             None => (relative, None),
         };
         let path = path.split('?').next().unwrap_or("");
+        let fragment = fragment.filter(|f| !f.is_empty());
         let Some(joined) = join(from, &decode(path)) else {
             return Target::Missing;
         };
-        let fragment = fragment.filter(|f| !f.is_empty());
         let candidates = if joined.is_empty() || joined.ends_with('/') {
             vec![format!("{joined}index.html")]
         } else {
@@ -258,7 +263,7 @@ mod tests {
             .collect()
     }
 
-    fn target(base_url: &str, page_dir: &str, href: &str) -> Option<(String, Option<String>)> {
+    fn target(base_url: &str, page: &str, href: &str) -> Option<(String, Option<String>)> {
         let exists = site(&[
             "index.html",
             "faq/index.html",
@@ -269,7 +274,7 @@ mod tests {
             base_url,
             exists: &exists,
         };
-        match resolver.resolve(page_dir, href) {
+        match resolver.resolve(page, href) {
             Target::File(file, fragment) => Some((file, fragment)),
             Target::Outside => Some(("outside".into(), None)),
             Target::Missing => None,
@@ -279,32 +284,57 @@ mod tests {
     #[test]
     fn relative_links_resolve_against_the_page_folder() {
         let base = "https://o.github.io/repo/";
-        assert_eq!(target(base, "faq/", "../").unwrap().0, "index.html");
         assert_eq!(
-            target(base, "faq/", "#q").unwrap(),
+            target(base, "faq/index.html", "../").unwrap().0,
+            "index.html"
+        );
+        assert_eq!(
+            target(base, "faq/index.html", "#q").unwrap(),
             ("faq/index.html".into(), Some("q".into()))
         );
         assert_eq!(
-            target(base, "", "faq/#a%20b").unwrap().1.as_deref(),
+            target(base, "index.html", "faq/#a%20b")
+                .unwrap()
+                .1
+                .as_deref(),
             Some("a b")
         );
         assert_eq!(
-            target(base, "faq/", "../assets/style.css").unwrap().0,
+            target(base, "faq/index.html", "../assets/style.css")
+                .unwrap()
+                .0,
             "assets/style.css"
         );
-        assert_eq!(target(base, "", "faq").unwrap().0, "faq/index.html");
-        assert!(target(base, "", "../outside/").is_none());
-        assert!(target(base, "", "timeline/").is_none());
+        assert_eq!(
+            target(base, "index.html", "faq").unwrap().0,
+            "faq/index.html"
+        );
+        assert!(target(base, "index.html", "../outside/").is_none());
+        assert!(target(base, "index.html", "timeline/").is_none());
+        assert_eq!(
+            target(base, "404.html", "#main").unwrap(),
+            ("404.html".into(), Some("main".into())),
+            "a fragment alone is on the page itself"
+        );
+        assert_eq!(target(base, "404.html", "./").unwrap().0, "index.html");
     }
 
     #[test]
     fn absolute_paths_must_stay_under_the_base_path() {
         let base = "https://o.github.io/repo/";
-        assert_eq!(target(base, "", "/repo/faq/").unwrap().0, "faq/index.html");
-        assert_eq!(target(base, "", "/repo").unwrap().0, "index.html");
-        assert!(target(base, "", "/faq/").is_none(), "outside /repo/");
         assert_eq!(
-            target("https://example.org/", "", "/faq/").unwrap().0,
+            target(base, "index.html", "/repo/faq/").unwrap().0,
+            "faq/index.html"
+        );
+        assert_eq!(target(base, "index.html", "/repo").unwrap().0, "index.html");
+        assert!(
+            target(base, "index.html", "/faq/").is_none(),
+            "outside /repo/"
+        );
+        assert_eq!(
+            target("https://example.org/", "index.html", "/faq/")
+                .unwrap()
+                .0,
             "faq/index.html"
         );
     }
@@ -313,15 +343,25 @@ mod tests {
     fn urls_of_the_site_itself_are_checked_and_others_are_not() {
         let base = "https://o.github.io/repo/";
         assert_eq!(
-            target(base, "", "https://o.github.io/repo/faq/").unwrap().0,
+            target(base, "index.html", "https://o.github.io/repo/faq/")
+                .unwrap()
+                .0,
             "faq/index.html"
         );
-        assert!(target(base, "", "https://o.github.io/repo/nope/").is_none());
+        assert!(target(base, "index.html", "https://o.github.io/repo/nope/").is_none());
         assert_eq!(
-            target(base, "", "https://example.org/nope/").unwrap().0,
+            target(base, "index.html", "https://example.org/nope/")
+                .unwrap()
+                .0,
             "outside"
         );
-        assert_eq!(target(base, "", "mailto:a@b.c").unwrap().0, "outside");
-        assert_eq!(target(base, "", "//cdn.example/x.js").unwrap().0, "outside");
+        assert_eq!(
+            target(base, "index.html", "mailto:a@b.c").unwrap().0,
+            "outside"
+        );
+        assert_eq!(
+            target(base, "index.html", "//cdn.example/x.js").unwrap().0,
+            "outside"
+        );
     }
 }
