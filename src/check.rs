@@ -281,13 +281,15 @@ mod tests {
         }
     }
 
+    /// The file `href` on `page` leads to (`outside` for other sites); panics if none.
+    fn file(base_url: &str, page: &str, href: &str) -> String {
+        target(base_url, page, href).expect("a file of the site").0
+    }
+
     #[test]
     fn relative_links_resolve_against_the_page_folder() {
         let base = "https://o.github.io/repo/";
-        assert_eq!(
-            target(base, "faq/index.html", "../").unwrap().0,
-            "index.html"
-        );
+        assert_eq!(file(base, "faq/index.html", "../"), "index.html");
         assert_eq!(
             target(base, "faq/index.html", "#q").unwrap(),
             ("faq/index.html".into(), Some("q".into()))
@@ -300,15 +302,10 @@ mod tests {
             Some("a b")
         );
         assert_eq!(
-            target(base, "faq/index.html", "../assets/style.css")
-                .unwrap()
-                .0,
+            file(base, "faq/index.html", "../assets/style.css"),
             "assets/style.css"
         );
-        assert_eq!(
-            target(base, "index.html", "faq").unwrap().0,
-            "faq/index.html"
-        );
+        assert_eq!(file(base, "index.html", "faq"), "faq/index.html");
         assert!(target(base, "index.html", "../outside/").is_none());
         assert!(target(base, "index.html", "timeline/").is_none());
         assert_eq!(
@@ -316,25 +313,20 @@ mod tests {
             ("404.html".into(), Some("main".into())),
             "a fragment alone is on the page itself"
         );
-        assert_eq!(target(base, "404.html", "./").unwrap().0, "index.html");
+        assert_eq!(file(base, "404.html", "./"), "index.html");
     }
 
     #[test]
     fn absolute_paths_must_stay_under_the_base_path() {
         let base = "https://o.github.io/repo/";
-        assert_eq!(
-            target(base, "index.html", "/repo/faq/").unwrap().0,
-            "faq/index.html"
-        );
-        assert_eq!(target(base, "index.html", "/repo").unwrap().0, "index.html");
+        assert_eq!(file(base, "index.html", "/repo/faq/"), "faq/index.html");
+        assert_eq!(file(base, "index.html", "/repo"), "index.html");
         assert!(
             target(base, "index.html", "/faq/").is_none(),
             "outside /repo/"
         );
         assert_eq!(
-            target("https://example.org/", "index.html", "/faq/")
-                .unwrap()
-                .0,
+            file("https://example.org/", "index.html", "/faq/"),
             "faq/index.html"
         );
     }
@@ -343,25 +335,15 @@ mod tests {
     fn urls_of_the_site_itself_are_checked_and_others_are_not() {
         let base = "https://o.github.io/repo/";
         assert_eq!(
-            target(base, "index.html", "https://o.github.io/repo/faq/")
-                .unwrap()
-                .0,
+            file(base, "index.html", "https://o.github.io/repo/faq/"),
             "faq/index.html"
         );
         assert!(target(base, "index.html", "https://o.github.io/repo/nope/").is_none());
         assert_eq!(
-            target(base, "index.html", "https://example.org/nope/")
-                .unwrap()
-                .0,
+            file(base, "index.html", "https://example.org/nope/"),
             "outside"
         );
-        assert_eq!(
-            target(base, "index.html", "mailto:a@b.c").unwrap().0,
-            "outside"
-        );
-        assert_eq!(
-            target(base, "index.html", "//cdn.example/x.js").unwrap().0,
-            "outside"
-        );
+        assert_eq!(file(base, "index.html", "mailto:a@b.c"), "outside");
+        assert_eq!(file(base, "index.html", "//cdn.example/x.js"), "outside");
     }
 }
